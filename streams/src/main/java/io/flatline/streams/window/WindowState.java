@@ -1,0 +1,125 @@
+package io.flatline.streams.window;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The last {@code size} quantized readings of one device, in a ring, and enough bookkeeping to tell when the
+ * next prediction is due. Readings are kept already quantized: each one quantizes independently of the
+ * others, and 10 bytes a reading keep the changelog small.
+ *
+ * @param rows     the ring of int8 rows, {@code size * channels} bytes
+ * @param head     index of the row the next reading overwrites
+ * @param count    rows held, up to {@code size}
+ * @param appended readings appended since the window last started, which paces the stride
+ * @param lastSeq  seq of the newest reading, -1 before the first
+ */
+public record WindowState(int size, int channels, byte[] rows, int head, int count, long appended, long lastSeq,
+                          long lastTimestamp) {
+
+    public static WindowState empty(int size, int channels) {
+        return new WindowState(size, channels, new byte[size * channels], 0, 0, 0, -1, 0);
+    }
+
+    public enum Outcome { APPENDED, APPENDED_AFTER_GAP, DUPLICATE, OUT_OF_ORDER }
+
+    /** What one reading did: the next state, what happened, and whether a prediction is due now. */
+    public record Step(WindowState state, Outcome outcome, boolean predictionDue) {
+    }
+
+    public boolean full() {
+        return count == size;
+    }
+
+    /** Takes a reading's quantized row; a reading at or before the newest one is refused and changes nothing. */
+    public Step accept(long seq, long timestamp, byte[] row, WindowPolicy policy) {
+        if (row.length != channels) {
+            throw new IllegalArgumentException("a reading has " + row.length + " channels, the window " + channels);
+        }
+        if (lastSeq >= 0 && seq == lastSeq) {
+            return new Step(this, Outcome.DUPLICATE, false);
+        }
+        if (lastSeq >= 0 && seq < lastSeq) {
+            return new Step(this, Outcome.OUT_OF_ORDER, false);
+        }
+        boolean gap = lastSeq >= 0 && seq > lastSeq + 1;
+        WindowState base = gap && policy.onGap() == WindowPolicy.GapPolicy.RESET ? empty(size, channels) : this;
+        byte[] next = base.rows.clone();
+        System.arraycopy(row, 0, next, base.head * channels, channels);
+        long appendedNow = base.appended + 1;
+        WindowState state = new WindowState(size, channels, next, (base.head + 1) % size, Math.min(size, base.count + 1),
+                appendedNow, seq, timestamp);
+        boolean due = appendedNow >= size && (appendedNow - size) % policy.stride() == 0;
+        return new Step(state, gap ? Outcome.APPENDED_AFTER_GAP : Outcome.APPENDED, due);
+    }
+
+    /** The window as the model takes it: oldest reading first, time-major. */
+    public byte[] window() {
+        byte[] out = new byte[count * channels];
+        int oldest = full() ? head : 0;
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(rows, ((oldest + i) % size) * channels, out, i * channels, channels);
+        }
+        return out;
+    }
+
+    public WindowState reset() {
+        return new WindowState(size, channels, new byte[size * channels], 0, 0, 0, lastSeq, lastTimestamp);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof WindowState w && size == w.size && channels == w.channels && head == w.head
+                && count == w.count && appended == w.appended && lastSeq == w.lastSeq
+                && lastTimestamp == w.lastTimestamp && Arrays.equals(rows, w.rows);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(rows) + Long.hashCode(lastSeq);
+    }
+
+    @Override
+    public String toString() {
+        return "WindowState[count=" + count + "/" + size + ", lastSeq=" + lastSeq + ", appended=" + appended + "]";
+    }
+
+    private static final byte VERSION = 1;
+    private static final int HEADER = 1 + 4 + 4 + 4 + 4 + 8 + 8 + 8;
+
+    /** The state store's serde: a version byte, then the fields, then the ring. */
+    public static Serde<WindowState> serde() {
+        return Serdes.serdeFrom((topic, s) -> s == null ? null : s.toBytes(),
+                (topic, data) -> data == null ? null : fromBytes(data));
+    }
+
+    byte[] toBytes() {
+        return ByteBuffer.allocate(HEADER + rows.length).put(VERSION).putInt(size).putInt(channels).putInt(head)
+                .putInt(count).putLong(appended).putLong(lastSeq).putLong(lastTimestamp).put(rows).array();
+    }
+
+    static WindowState fromBytes(byte[] data) {
+        ByteBuffer in = ByteBuffer.wrap(data);
+        if (data.length < HEADER || in.get() != VERSION) {
+            throw new SerializationException("Not a Flatline window state (" + data.length + " bytes)");
+        }
+        int size = in.getInt();
+        int channels = in.getInt();
+        int head = in.getInt();
+        int count = in.getInt();
+        long appended = in.getLong();
+        long lastSeq = in.getLong();
+        long lastTimestamp = in.getLong();
+        if (size < 1 || channels < 1 || (long) size * channels != in.remaining()) {
+            throw new SerializationException("A window state of " + size + "x" + channels + " holds "
+                    + in.remaining() + " bytes of rows");
+        }
+        byte[] rows = new byte[in.remaining()];
+        in.get(rows);
+        return new WindowState(size, channels, rows, head, count, appended, lastSeq, lastTimestamp);
+    }
+}

@@ -1,0 +1,86 @@
+package io.flatline.streams.window;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flatline.streams.window.WindowPolicy.BadQualityPolicy;
+import io.flatline.streams.window.WindowPolicy.GapPolicy;
+import io.flatline.streams.window.WindowState.Outcome;
+import org.junit.jupiter.api.Test;
+
+class WindowStateTest {
+
+    private static final WindowPolicy STRIDE_1 = new WindowPolicy(3, 1, GapPolicy.RESET, BadQualityPolicy.SKIP);
+
+    private static byte[] row(int v) {
+        return new byte[] {(byte) v, (byte) (v + 100)};
+    }
+
+    @Test
+    void aPredictionIsDueOnceTheWindowIsFullThenEveryStride() {
+        WindowPolicy stride2 = new WindowPolicy(3, 2, GapPolicy.RESET, BadQualityPolicy.SKIP);
+        WindowState s = WindowState.empty(3, 2);
+        StringBuilder due = new StringBuilder();
+        for (int seq = 1; seq <= 9; seq++) {
+            var step = s.accept(seq, seq * 10L, row(seq), stride2);
+            s = step.state();
+            due.append(step.predictionDue() ? 'P' : '.');
+        }
+        assertThat(due).hasToString("..P.P.P.P");
+    }
+
+    @Test
+    void theWindowIsOldestFirstTimeMajor() {
+        WindowState s = WindowState.empty(3, 2);
+        for (int seq = 1; seq <= 5; seq++) {
+            s = s.accept(seq, 0, row(seq), STRIDE_1).state();
+        }
+        assertThat(s.window()).containsExactly(3, 103, 4, 104, 5, 105);
+        assertThat(s.lastSeq()).isEqualTo(5);
+    }
+
+    @Test
+    void dropsDuplicatesAndOldReadingsWithoutChangingAnything() {
+        WindowState s = WindowState.empty(3, 2);
+        s = s.accept(7, 0, row(7), STRIDE_1).state();
+        var dup = s.accept(7, 0, row(9), STRIDE_1);
+        var old = s.accept(6, 0, row(9), STRIDE_1);
+        assertThat(dup.outcome()).isEqualTo(Outcome.DUPLICATE);
+        assertThat(dup.state()).isEqualTo(s);
+        assertThat(old.outcome()).isEqualTo(Outcome.OUT_OF_ORDER);
+        assertThat(old.state()).isEqualTo(s);
+    }
+
+    @Test
+    void aGapResetsTheWindowByDefault() {
+        WindowState s = WindowState.empty(3, 2);
+        for (int seq = 1; seq <= 3; seq++) {
+            s = s.accept(seq, 0, row(seq), STRIDE_1).state();
+        }
+        var step = s.accept(5, 0, row(5), STRIDE_1);
+        assertThat(step.outcome()).isEqualTo(Outcome.APPENDED_AFTER_GAP);
+        assertThat(step.predictionDue()).isFalse();
+        assertThat(step.state().window()).containsExactly(5, 105);
+    }
+
+    @Test
+    void aGapCanBeIgnored() {
+        WindowPolicy ignore = new WindowPolicy(3, 1, GapPolicy.IGNORE, BadQualityPolicy.SKIP);
+        WindowState s = WindowState.empty(3, 2);
+        for (int seq = 1; seq <= 3; seq++) {
+            s = s.accept(seq, 0, row(seq), ignore).state();
+        }
+        var step = s.accept(5, 0, row(5), ignore);
+        assertThat(step.predictionDue()).isTrue();
+        assertThat(step.state().window()).containsExactly(2, 102, 3, 103, 5, 105);
+    }
+
+    @Test
+    void survivesTheStoreSerde() {
+        WindowState s = WindowState.empty(3, 2);
+        for (int seq = 1; seq <= 4; seq++) {
+            s = s.accept(seq, seq, row(seq), STRIDE_1).state();
+        }
+        var serde = WindowState.serde();
+        assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", s))).isEqualTo(s);
+    }
+}
