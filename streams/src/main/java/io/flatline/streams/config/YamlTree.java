@@ -65,7 +65,7 @@ public final class YamlTree {
                 problems.add(tree.at(root, "") + "the file must be a mapping of fields");
                 return Optional.empty();
             }
-            return Optional.of(tree.new Section("", (MappingNode) root));
+            return Optional.of(tree.new Section("", (MappingNode) root, root));
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
             problems.add(file + ":" + line + ": not valid YAML: " + e.getProblem());
@@ -83,13 +83,14 @@ public final class YamlTree {
     /** A mapping in the file, with the dotted path that leads to it. */
     public final class Section {
         private final String path;
-        private final MappingNode node;
+        // Where the section is named in the file: a missing field is reported there.
+        private final Node node;
         private final Map<String, NodeTuple> fields = new LinkedHashMap<>();
 
-        Section(String path, MappingNode node) {
+        Section(String path, MappingNode mapping, Node namedAt) {
             this.path = path;
-            this.node = node;
-            for (NodeTuple tuple : node.getValue()) {
+            this.node = namedAt;
+            for (NodeTuple tuple : mapping.getValue()) {
                 if (tuple.getKeyNode() instanceof ScalarNode key) {
                     fields.put(key.getValue(), tuple);
                 } else {
@@ -126,7 +127,7 @@ public final class YamlTree {
                 return Optional.empty();
             }
             if (tuple.getValueNode() instanceof MappingNode mapping) {
-                return Optional.of(new Section(name(field), mapping));
+                return Optional.of(new Section(name(field), mapping, tuple.getKeyNode()));
             }
             problems.add(at(tuple.getValueNode(), name(field)) + "must be a mapping of fields");
             return Optional.empty();

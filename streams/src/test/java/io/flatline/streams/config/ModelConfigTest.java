@@ -1,0 +1,100 @@
+package io.flatline.streams.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.flatline.streams.quantize.Normalization;
+import io.flatline.streams.window.WindowPolicy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String yaml) throws Exception {
+        Files.write(dir.resolve("model.tflite"), new byte[] {1});
+        return Files.writeString(dir.resolve("flatline.yaml"), yaml);
+    }
+
+    @Test
+    void readsAFullConfig() throws Exception {
+        Path file = write("""
+                model:
+                  file: model.tflite
+                  kernels: tflm
+                  labels: [normal, imbalance, bearing-wear, misalignment, cavitation]
+                normalization:
+                  method: zscore
+                  mean: [0, 1]
+                  std: [1, 2]
+                window:
+                  size: 50
+                  stride: 5
+                  gap: ignore
+                  badQuality: reset
+                detector:
+                  stuckRunLength: 40
+                  minDistinctInputs: 20
+                  staleRunLength: 25
+                comparison:
+                  toleranceLsb: 2
+                """);
+        ModelConfig config = ModelConfig.load(file);
+        assertThat(config.modelFile()).isEqualTo(dir.resolve("model.tflite"));
+        assertThat(config.kernels()).isEqualTo(ModelConfig.Kernels.TFLM);
+        assertThat(config.labels()).hasSize(5).startsWith("normal");
+        assertThat(config.normalization()).isInstanceOf(Normalization.ZScore.class);
+        assertThat(config.window()).isEqualTo(new WindowPolicy(50, 5, WindowPolicy.GapPolicy.IGNORE,
+                WindowPolicy.BadQualityPolicy.RESET));
+        assertThat(config.detector().stuckRunLength()).isEqualTo(40);
+        assertThat(config.detector().minDistinctInputs()).isEqualTo(20);
+        assertThat(config.comparison().toleranceLsb()).isEqualTo(2);
+        assertThat(config.comparison().divergenceRun()).isEqualTo(5);
+    }
+
+    @Test
+    void hasSensibleDefaults() throws Exception {
+        ModelConfig config = ModelConfig.load(write("model: {file: model.tflite, labels: [a, b]}\n"));
+        assertThat(config.kernels()).isEqualTo(ModelConfig.Kernels.LITERT);
+        assertThat(config.window().size()).isEqualTo(50);
+        assertThat(config.window().stride()).isEqualTo(1);
+        assertThat(config.normalization()).isInstanceOf(Normalization.None.class);
+    }
+
+    @Test
+    void reportsEveryMistakeWithFileLineAndField() throws Exception {
+        Path file = write("""
+                model:
+                  file: missing.tflite
+                  kernels: cuda
+                normalization:
+                  method: zscore
+                  mean: [0, 1]
+                  std: [1, zero]
+                window:
+                  size: -3
+                  strid: 2
+                """);
+        assertThatThrownBy(() -> ModelConfig.load(file))
+                .isInstanceOf(InvalidConfigException.class)
+                .satisfies(e -> assertThat(((InvalidConfigException) e).problems()).containsExactlyInAnyOrder(
+                        file + ":2: model.file: no such file: " + dir.resolve("missing.tflite"),
+                        file + ":3: model.kernels: must be one of litert, tflm, got 'cuda'",
+                        file + ":1: model.labels: is required: one label per output class",
+                        file + ":7: normalization.std[1]: must be one of the numbers, got 'zero'",
+                        file + ":9: window.size: must be between 1 and 4096, got -3",
+                        file + ":10: window.strid: unknown field; expected one of badQuality, gap, size, stride"));
+    }
+
+    @Test
+    void reportsYamlThatDoesNotParse() throws Exception {
+        Path file = write("model:\n  file: [unclosed\n");
+        assertThatThrownBy(() -> ModelConfig.load(file)).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining(file + ":3: not valid YAML");
+    }
+}
