@@ -1,0 +1,27 @@
+package io.flatline.streams.compare;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ConditionRunTest {
+
+    @Test
+    void raisesAfterARunAndClearsAfterARunNeverFlapping() {
+        ConditionRun run = ConditionRun.idle();
+        StringBuilder edges = new StringBuilder();
+        String pattern = "HHHHHHfHfffHHHff";
+        for (int i = 0; i < pattern.length(); i++) {
+            boolean holds = Character.toUpperCase(pattern.charAt(i)) == 'H';
+            ConditionRun.Step step = run.observe(holds, i, i, 3, 3);
+            run = step.run();
+            edges.append(switch (step.edge()) {
+                case RAISED -> 'R';
+                case CLEARED -> 'C';
+                case NONE -> '.';
+            });
+        }
+        // Three in a row raise; a single failure in between does not clear; three failures in a row do.
+        assertThat(edges).hasToString("..R.......C..R..");
+    }
+}
