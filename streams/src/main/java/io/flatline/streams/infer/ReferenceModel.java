@@ -1,0 +1,43 @@
+package io.flatline.streams.infer;
+
+/**
+ * The fleet's model as the streams application runs it: the int8 engine behind a narrow port, so the topology
+ * is written against what it needs and nothing else.
+ */
+public interface ReferenceModel {
+
+    /** SHA-256 (hex) of the {@code .tflite} file. */
+    String modelId();
+
+    int timeSteps();
+
+    int channels();
+
+    int outputs();
+
+    float inputScale();
+
+    int inputZeroPoint();
+
+    float outputScale();
+
+    int outputZeroPoint();
+
+    /** A runner for one device's sliding window; runners are not thread-safe and keep no durable state. */
+    Runner newRunner();
+
+    /**
+     * Human-readable evidence of where the variation between two inputs dies in the network, and how the
+     * layers of {@code window} use their int8 range: what a MODEL_SATURATION alert shows.
+     */
+    String saturationEvidence(byte[] previousWindow, byte[] window);
+
+    interface Runner {
+        /**
+         * The raw int8 output for a window of {@code timeSteps * channels} bytes, time-major. {@code newRows}
+         * says how many rows at the end are new since this runner's last call (the window slid by that much), so
+         * the engine can reuse the rest; any other value asks for a full run. Both give identical results.
+         */
+        byte[] run(byte[] window, int newRows);
+    }
+}

@@ -1,0 +1,133 @@
+package io.flatline.streams.topology;
+
+import java.util.Map;
+
+import io.flatline.schemas.Alert;
+import io.flatline.schemas.BoardComparison;
+import io.flatline.schemas.BoardInference;
+import io.flatline.schemas.DeviceHealth;
+import io.flatline.schemas.Prediction;
+import io.flatline.schemas.SensorReading;
+import io.flatline.schemas.topic.Topic;
+import io.flatline.schemas.topic.Topics;
+import io.flatline.streams.compare.BoardMonitor;
+import io.flatline.streams.compare.BoardMonitor.Reference;
+import io.flatline.streams.config.ModelConfig;
+import io.flatline.streams.infer.ReferenceModel;
+import io.flatline.streams.window.WindowState;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Flatline's topology: readings are windowed and run through the reference; the reference's predictions,
+ * its alerts and the boards' own inferences meet in the monitor, which compares, diagnoses and keeps each
+ * device's health.
+ *
+ * <pre>
+ *   sensor-readings ─▶ infer ─┬─▶ predictions
+ *                             └─▶ ┐
+ *   board-inferences ───────────▶ monitor ─▶ board-comparisons, alerts, device-health
+ * </pre>
+ *
+ * The two input topics must have the same number of partitions: a device's readings and its board's
+ * inferences meet in one task.
+ */
+public final class FlatlineTopology {
+
+    private final Topics topics;
+    private final ModelConfig config;
+    private final ReferenceModel model;
+    private final PipelineCounters counters;
+
+    public FlatlineTopology(Topics topics, ModelConfig config, ReferenceModel model, PipelineCounters counters) {
+        this.topics = topics;
+        this.config = config;
+        this.model = model;
+        this.counters = counters;
+    }
+
+    public Topology build() {
+        StreamsBuilder builder = new StreamsBuilder();
+        addStores(builder);
+        KStream<String, SpecificRecord> inferred = infer(readings(builder));
+        Map<String, KStream<String, SpecificRecord>> byType = splitByType(inferred, "inferred-");
+        KStream<String, SpecificRecord> predictions = byType.get("inferred-" + Prediction.class.getSimpleName());
+        predictions.mapValues(v -> (Prediction) v, Named.as("as-prediction")).to(topics.predictions().name(),
+                produced(topics.predictions()));
+        KStream<String, SpecificRecord> monitored = monitor(predictions
+                .merge(byType.get("inferred-" + Alert.class.getSimpleName()), Named.as("with-reference-alerts"))
+                .merge(boardInferences(builder), Named.as("with-board-inferences")));
+        Map<String, KStream<String, SpecificRecord>> outputs = splitByType(monitored, "monitored-");
+        to(outputs.get("monitored-" + BoardComparison.class.getSimpleName()), topics.boardComparisons());
+        to(outputs.get("monitored-" + Alert.class.getSimpleName()), topics.alerts());
+        to(outputs.get("monitored-" + DeviceHealth.class.getSimpleName()), topics.deviceHealth());
+        return builder.build();
+    }
+
+    private KStream<String, SensorReading> readings(StreamsBuilder builder) {
+        Topic<String, SensorReading> topic = topics.sensorReadings();
+        return builder.stream(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde())
+                .withName("read-sensor-readings"));
+    }
+
+    private KStream<String, SpecificRecord> boardInferences(StreamsBuilder builder) {
+        Topic<String, BoardInference> topic = topics.boardInferences();
+        return builder.stream(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde())
+                .withName("read-board-inferences"))
+                .mapValues(v -> (SpecificRecord) v, Named.as("board-inference-as-record"));
+    }
+
+    private KStream<String, SpecificRecord> infer(KStream<String, SensorReading> readings) {
+        return readings.process(() -> new InferenceProcessor(config, model, counters), Named.as("infer"),
+                StoreNames.WINDOWS, StoreNames.REFERENCE_RUNS);
+    }
+
+    private KStream<String, SpecificRecord> monitor(KStream<String, SpecificRecord> events) {
+        BoardMonitor.Settings settings = new BoardMonitor.Settings(config.detector(),
+                config.comparison().toleranceLsb(), config.comparison().divergenceRun(),
+                config.comparison().summaryWindows(), config.comparison().retentionWindows(),
+                config.comparison().retentionWindows());
+        return events.process(() -> new MonitorProcessor(settings, model.outputs(), counters), Named.as("monitor"),
+                StoreNames.REFERENCE_WINDOWS, StoreNames.REFERENCE_CRCS, StoreNames.BOARDS, StoreNames.HEALTH);
+    }
+
+    private static Map<String, KStream<String, SpecificRecord>> splitByType(KStream<String, SpecificRecord> stream,
+                                                                           String prefix) {
+        var split = stream.split(Named.as(prefix));
+        for (Class<?> type : new Class<?>[] {Prediction.class, Alert.class, BoardComparison.class, DeviceHealth.class}) {
+            split = split.branch((k, v) -> type.isInstance(v), Branched.as(type.getSimpleName()));
+        }
+        return split.noDefaultBranch();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <V extends SpecificRecord> void to(KStream<String, SpecificRecord> stream, Topic<String, V> topic) {
+        stream.mapValues(v -> (V) v, Named.as("as-" + topic.id())).to(topic.name(), produced(topic));
+    }
+
+    private static <V> Produced<String, V> produced(Topic<String, V> topic) {
+        return Produced.with(topic.keySerde(), topic.valueSerde()).withName("write-" + topic.id());
+    }
+
+    private void addStores(StreamsBuilder builder) {
+        builder.addStateStore(store(StoreNames.WINDOWS, WindowState.serde()));
+        builder.addStateStore(store(StoreNames.REFERENCE_RUNS, JsonSerde.of(ReferenceRun.class)));
+        builder.addStateStore(store(StoreNames.REFERENCE_WINDOWS, JsonSerde.of(Reference.class)));
+        builder.addStateStore(store(StoreNames.REFERENCE_CRCS, Serdes.Long()));
+        builder.addStateStore(store(StoreNames.BOARDS, JsonSerde.of(BoardMonitor.State.class)));
+        builder.addStateStore(store(StoreNames.HEALTH, topics.deviceHealth().valueSerde()));
+    }
+
+    private static <V> org.apache.kafka.streams.state.StoreBuilder<?> store(String name, Serde<V> valueSerde) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), valueSerde);
+    }
+}

@@ -1,0 +1,164 @@
+package io.flatline.streams.topology;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.flatline.schemas.Alert;
+import io.flatline.schemas.AlertKind;
+import io.flatline.schemas.AlertSource;
+import io.flatline.schemas.AlertState;
+import io.flatline.schemas.Diagnosis;
+import io.flatline.schemas.Prediction;
+import io.flatline.schemas.Quality;
+import io.flatline.schemas.SensorReading;
+import io.flatline.streams.compare.BoardMonitor.OpenAlert;
+import io.flatline.streams.compare.OutputComparison;
+import io.flatline.streams.config.ModelConfig;
+import io.flatline.streams.detect.RunDetector;
+import io.flatline.streams.diagnose.Diagnoser;
+import io.flatline.streams.diagnose.Verdict;
+import io.flatline.streams.infer.ReferenceModel;
+import io.flatline.streams.quantize.InputQuantizer;
+import io.flatline.streams.window.WindowPolicy.BadQualityPolicy;
+import io.flatline.streams.window.WindowState;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Windows each device's readings, runs the reference on every due window, and follows the reference's own
+ * outputs for flatlines. Emits {@link Prediction}s and the reference's {@link Alert}s.
+ */
+final class InferenceProcessor implements Processor<String, SensorReading, String, SpecificRecord> {
+
+    private static final Logger log = LoggerFactory.getLogger(InferenceProcessor.class);
+
+    private final ModelConfig config;
+    private final ReferenceModel model;
+    private final InputQuantizer quantizer;
+    private final PipelineCounters counters;
+    private final Map<String, ReferenceModel.Runner> runners = new HashMap<>();
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, WindowState> windows;
+    private KeyValueStore<String, ReferenceRun> referenceRuns;
+
+    InferenceProcessor(ModelConfig config, ReferenceModel model, PipelineCounters counters) {
+        this.config = config;
+        this.model = model;
+        this.quantizer = new InputQuantizer(config.normalization(), model.inputScale(), model.inputZeroPoint());
+        this.counters = counters;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        this.windows = context.getStateStore(StoreNames.WINDOWS);
+        this.referenceRuns = context.getStateStore(StoreNames.REFERENCE_RUNS);
+    }
+
+    @Override
+    public void process(Record<String, SensorReading> record) {
+        SensorReading reading = record.value();
+        String device = record.key() != null ? record.key() : reading.getDeviceId();
+        WindowState state = windows.get(device);
+        if (state == null) {
+            state = WindowState.empty(model.timeSteps(), model.channels());
+        }
+        if (reading.getQuality() != Quality.GOOD && !usable(reading)) {
+            counters.badQuality.incrementAndGet();
+            if (config.window().onBadQuality() == BadQualityPolicy.RESET) {
+                windows.put(device, state.reset());
+            }
+            return;
+        }
+        if (reading.getValues().size() != model.channels()) {
+            counters.malformed.incrementAndGet();
+            log.warn("Reading {} of {} has {} values, the model takes {} channels; dropped", reading.getSeq(), device,
+                    reading.getValues().size(), model.channels());
+            return;
+        }
+        byte[] previousWindow = state.full() ? state.window() : null;
+        WindowState.Step step = state.accept(reading.getSeq(), reading.getTimestamp().toEpochMilli(),
+                quantizer.quantizeRow(reading.getValues()), config.window());
+        switch (step.outcome()) {
+            case DUPLICATE -> {
+                counters.duplicates.incrementAndGet();
+                return;
+            }
+            case OUT_OF_ORDER -> {
+                counters.outOfOrder.incrementAndGet();
+                return;
+            }
+            case APPENDED_AFTER_GAP -> counters.gaps.incrementAndGet();
+            case APPENDED -> { }
+        }
+        windows.put(device, step.state());
+        if (step.predictionDue()) {
+            predict(device, step.state(), previousWindow, record);
+        }
+    }
+
+    private boolean usable(SensorReading reading) {
+        return config.window().onBadQuality() == BadQualityPolicy.USE && reading.getValues().size() == model.channels();
+    }
+
+    private void predict(String device, WindowState state, byte[] previousWindow, Record<String, SensorReading> in) {
+        byte[] window = state.window();
+        boolean slid = state.appended() > state.size();
+        byte[] netOut = runners.computeIfAbsent(device, d -> model.newRunner())
+                .run(window, slid ? config.window().stride() : -1);
+        long crc = InputQuantizer.crc32(window);
+        Instant at = Instant.ofEpochMilli(state.lastTimestamp());
+        List<Float> probabilities = new ArrayList<>(netOut.length);
+        for (byte q : netOut) {
+            probabilities.add((q - model.outputZeroPoint()) * model.outputScale());
+        }
+        int top = OutputComparison.top1(netOut);
+        Prediction prediction = Prediction.newBuilder().setDeviceId(device).setWindowEndSeq(state.lastSeq())
+                .setTimestamp(at).setModelId(model.modelId()).setInputCrc32(crc)
+                .setNetOut(ByteBuffer.wrap(netOut)).setProbabilities(probabilities)
+                .setLabel(top < config.labels().size() ? config.labels().get(top) : "class-" + top)
+                .setInputLevels(InputQuantizer.distinctLevels(window)).build();
+        counters.predictions.incrementAndGet();
+        context.forward(in.withKey(device).withValue(prediction));
+        followReference(device, state.lastSeq(), netOut, crc, previousWindow, window, at, in);
+    }
+
+    private void followReference(String device, long seq, byte[] netOut, long crc, byte[] previousWindow,
+                                 byte[] window, Instant at, Record<String, SensorReading> in) {
+        ReferenceRun stored = referenceRuns.get(device);
+        RunDetector.Result result = RunDetector.observe(stored == null ? null : stored.run(),
+                new RunDetector.Observation(seq, netOut, crc), config.detector());
+        List<OpenAlert> open = new ArrayList<>(stored == null ? List.of() : stored.open());
+        for (RunDetector.Edge edge : result.edges()) {
+            Verdict verdict;
+            if (edge.state() == AlertState.RAISED) {
+                verdict = edge.kind() == AlertKind.STUCK_OUTPUT
+                        ? new Verdict(Diagnosis.MODEL_SATURATION, "the reference itself gave this output for "
+                        + edge.runLength() + " windows over " + edge.distinctInputs() + " different inputs; "
+                        + (previousWindow == null ? "" : model.saturationEvidence(previousWindow, window)))
+                        : Diagnoser.staleInputs(edge.runLength());
+                open.add(new OpenAlert(edge.kind(), verdict));
+            } else {
+                verdict = open.stream().filter(o -> o.kind() == edge.kind()).findFirst().map(OpenAlert::verdict)
+                        .orElse(new Verdict(Diagnosis.UNKNOWN, "cleared"));
+                open.removeIf(o -> o.kind() == edge.kind());
+            }
+            Alert alert = Alert.newBuilder().setDeviceId(device).setKind(edge.kind()).setState(edge.state())
+                    .setSource(AlertSource.REFERENCE).setFirstSeq(edge.firstSeq()).setLastSeq(edge.lastSeq())
+                    .setRunLength(edge.runLength()).setDistinctInputs(edge.distinctInputs())
+                    .setNetOut(ByteBuffer.wrap(edge.netOut().clone())).setDiagnosis(verdict.diagnosis())
+                    .setEvidence(verdict.evidence()).setTimestamp(at).build();
+            context.forward(in.withKey(device).withValue(alert));
+        }
+        referenceRuns.put(device, new ReferenceRun(result.state(), List.copyOf(open)));
+    }
+}

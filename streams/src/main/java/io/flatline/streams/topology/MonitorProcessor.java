@@ -1,0 +1,197 @@
+package io.flatline.streams.topology;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.flatline.schemas.Alert;
+import io.flatline.schemas.AlertState;
+import io.flatline.schemas.BoardComparison;
+import io.flatline.schemas.BoardInference;
+import io.flatline.schemas.DeviceHealth;
+import io.flatline.schemas.Prediction;
+import io.flatline.streams.compare.AgreementWindow;
+import io.flatline.streams.compare.BoardMonitor;
+import io.flatline.streams.compare.BoardMonitor.Reference;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The fleet view of one device: keeps its recent reference windows, holds the board's inferences against
+ * them, passes every alert on, and keeps the device's health. Emits {@link BoardComparison}s, {@link Alert}s
+ * and {@link DeviceHealth}.
+ */
+final class MonitorProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+
+    /** Health goes out on every change that matters, and at least once per this many windows. */
+    static final int HEALTH_HEARTBEAT_WINDOWS = 50;
+
+    private final BoardMonitor.Settings settings;
+    private final int outputs;
+    private final PipelineCounters counters;
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, Reference> referenceWindows;
+    private KeyValueStore<String, Long> referenceCrcs;
+    private KeyValueStore<String, BoardMonitor.State> boards;
+    private KeyValueStore<String, DeviceHealth> health;
+
+    MonitorProcessor(BoardMonitor.Settings settings, int outputs, PipelineCounters counters) {
+        this.settings = settings;
+        this.outputs = outputs;
+        this.counters = counters;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        this.referenceWindows = context.getStateStore(StoreNames.REFERENCE_WINDOWS);
+        this.referenceCrcs = context.getStateStore(StoreNames.REFERENCE_CRCS);
+        this.boards = context.getStateStore(StoreNames.BOARDS);
+        this.health = context.getStateStore(StoreNames.HEALTH);
+    }
+
+    @Override
+    public void process(Record<String, SpecificRecord> record) {
+        String device = record.key();
+        SpecificRecord value = record.value();
+        if (value instanceof Prediction prediction) {
+            remember(device, prediction);
+            updateHealth(device, record, h -> h.setLastSeq(prediction.getWindowEndSeq()).setLabel(prediction.getLabel()));
+            settle(device, record, BoardMonitor.onReference(device, boardState(device), references(device), settings));
+        } else if (value instanceof Alert alert) {
+            emitAlerts(device, record, List.of(alert));
+        } else if (value instanceof BoardInference inference) {
+            settle(device, record, BoardMonitor.onBoardInference(device, boardState(device), inference,
+                    references(device), settings));
+        }
+    }
+
+    private BoardMonitor.State boardState(String device) {
+        BoardMonitor.State state = boards.get(device);
+        return state != null ? state : BoardMonitor.State.initial(settings.summaryWindows(), outputs);
+    }
+
+    private void settle(String device, Record<String, SpecificRecord> in, BoardMonitor.Outcome outcome) {
+        BoardMonitor.State before = boards.get(device);
+        if (before == null && outcome.state().pending().isEmpty() && outcome.comparisons().isEmpty()
+                && outcome.alerts().isEmpty()) {
+            return;
+        }
+        boards.put(device, outcome.state());
+        counters.joinMisses.addAndGet(outcome.state().joinMisses() - (before == null ? 0 : before.joinMisses()));
+        for (BoardComparison comparison : outcome.comparisons()) {
+            counters.comparisons.incrementAndGet();
+            context.forward(in.withValue(comparison));
+        }
+        emitAlerts(device, in, outcome.alerts());
+        if (!outcome.comparisons().isEmpty()) {
+            AgreementWindow.Summary summary = outcome.state().agreement().summary();
+            updateHealth(device, in, h -> h.setComparedWindows(summary.total())
+                    .setExactMatchRate(summary.exactMatchRate()).setTop1AgreementRate(summary.top1AgreementRate())
+                    .setMaxAbsDiffLsb(summary.maxAbsDiffLsb()));
+        }
+    }
+
+    private void emitAlerts(String device, Record<String, SpecificRecord> in, List<Alert> alerts) {
+        for (Alert alert : alerts) {
+            counters.alerts.incrementAndGet();
+            context.forward(in.withValue(alert));
+            updateHealth(device, in, h -> {
+                List<String> open = new ArrayList<>(h.getOpenAlerts());
+                String kind = alert.getKind().name();
+                if (alert.getState() == AlertState.RAISED) {
+                    if (!open.contains(kind)) {
+                        open.add(kind);
+                    }
+                    h.setDiagnosis(alert.getDiagnosis().name());
+                } else {
+                    open.remove(kind);
+                    if (open.isEmpty()) {
+                        h.setDiagnosis(null);
+                    }
+                }
+                return h.setOpenAlerts(open);
+            });
+        }
+    }
+
+    private void updateHealth(String device, Record<String, SpecificRecord> in,
+                              java.util.function.UnaryOperator<DeviceHealth.Builder> change) {
+        DeviceHealth before = health.get(device);
+        DeviceHealth.Builder builder = before == null
+                ? DeviceHealth.newBuilder().setDeviceId(device).setOpenAlerts(List.of())
+                : DeviceHealth.newBuilder(before);
+        DeviceHealth after = change.apply(builder).setUpdated(Instant.ofEpochMilli(in.timestamp())).build();
+        health.put(device, after);
+        if (before == null || mattersChanged(before, after)) {
+            context.forward(in.withValue(after));
+        }
+    }
+
+    private static boolean mattersChanged(DeviceHealth before, DeviceHealth after) {
+        long beforeBeat = before.getLastSeq() == null ? -1 : before.getLastSeq() / HEALTH_HEARTBEAT_WINDOWS;
+        long afterBeat = after.getLastSeq() == null ? -1 : after.getLastSeq() / HEALTH_HEARTBEAT_WINDOWS;
+        return beforeBeat != afterBeat || !java.util.Objects.equals(before.getLabel(), after.getLabel())
+                || !before.getOpenAlerts().equals(after.getOpenAlerts())
+                || !java.util.Objects.equals(before.getDiagnosis(), after.getDiagnosis());
+    }
+
+    private void remember(String device, Prediction prediction) {
+        long seq = prediction.getWindowEndSeq();
+        ByteBuffer out = prediction.getNetOut().duplicate();
+        byte[] netOut = new byte[out.remaining()];
+        out.get(netOut);
+        referenceWindows.put(windowKey(device, seq), new Reference(seq, prediction.getInputCrc32(), netOut));
+        referenceCrcs.put(crcKey(device, prediction.getInputCrc32()), seq);
+        String expiredKey = windowKey(device, seq - settings.retentionWindows());
+        Reference expired = referenceWindows.get(expiredKey);
+        if (expired != null) {
+            referenceWindows.delete(expiredKey);
+            Long indexed = referenceCrcs.get(crcKey(device, expired.crc()));
+            if (indexed != null && indexed == expired.seq()) {
+                referenceCrcs.delete(crcKey(device, expired.crc()));
+            }
+        }
+    }
+
+    private BoardMonitor.References references(String device) {
+        return new BoardMonitor.References() {
+            private final long newest = MonitorProcessor.this.newestSeq(device);
+
+            @Override
+            public Optional<Reference> bySeq(long seq) {
+                return Optional.ofNullable(referenceWindows.get(windowKey(device, seq)));
+            }
+
+            @Override
+            public Optional<Reference> byCrc(long crc) {
+                Long seq = referenceCrcs.get(crcKey(device, crc));
+                return seq == null ? Optional.empty() : bySeq(seq);
+            }
+
+            @Override
+            public long newestSeq() {
+                return newest;
+            }
+        };
+    }
+
+    private long newestSeq(String device) {
+        DeviceHealth h = health.get(device);
+        return h == null || h.getLastSeq() == null ? -1 : h.getLastSeq();
+    }
+
+    /** Keys sort by seq within a device: the seq is zero-padded. */
+    static String windowKey(String device, long seq) {
+        return device + "@" + String.format("%019d", Math.max(seq, 0));
+    }
+
+    static String crcKey(String device, long crc) {
+        return device + "#" + Long.toHexString(crc);
+    }
+}

@@ -1,0 +1,34 @@
+package io.flatline.streams.topology;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What the pipeline dropped or could not match, counted for the metrics endpoint and the logs. */
+public final class PipelineCounters {
+
+    final AtomicLong predictions = new AtomicLong();
+    final AtomicLong badQuality = new AtomicLong();
+    final AtomicLong malformed = new AtomicLong();
+    final AtomicLong duplicates = new AtomicLong();
+    final AtomicLong outOfOrder = new AtomicLong();
+    final AtomicLong gaps = new AtomicLong();
+    final AtomicLong comparisons = new AtomicLong();
+    final AtomicLong joinMisses = new AtomicLong();
+    final AtomicLong alerts = new AtomicLong();
+
+    /** Every counter by its metric name. */
+    public Map<String, Long> snapshot() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        out.put("predictions", predictions.get());
+        out.put("readings_bad_quality", badQuality.get());
+        out.put("readings_malformed", malformed.get());
+        out.put("readings_duplicate", duplicates.get());
+        out.put("readings_out_of_order", outOfOrder.get());
+        out.put("window_gaps", gaps.get());
+        out.put("board_comparisons", comparisons.get());
+        out.put("board_join_misses", joinMisses.get());
+        out.put("alerts", alerts.get());
+        return out;
+    }
+}
