@@ -1,0 +1,52 @@
+package io.flatline.ingest.poll;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Polls one device on its own schedule, on its own thread, so a device that is slow or silent holds up only
+ * itself. A poll that overruns its slot, and the slots of a backoff, are skipped: they are gaps in {@code seq}.
+ */
+final class PollLoop implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
+
+    private final DevicePoller poller;
+    private final ReadingSink sink;
+    private final MonotonicClock clock;
+    private final CountDownLatch stop;
+    private final SeqClock seqClock;
+
+    PollLoop(DevicePoller poller, ReadingSink sink, MonotonicClock clock, CountDownLatch stop) {
+        this.poller = poller;
+        this.sink = sink;
+        this.clock = clock;
+        this.stop = stop;
+        this.seqClock = SeqClock.forDevice(poller.device().id(), poller.device().interval());
+    }
+
+    @Override
+    public void run() {
+        long seq = Long.MIN_VALUE;
+        while (stop.getCount() > 0) {
+            long now = clock.epochNanos();
+            seq = Math.max(seq + 1, seqClock.firstSlotFrom(Math.max(now, poller.retryAt())));
+            try {
+                if (stop.await(seqClock.slotStart(seq) - now, TimeUnit.NANOSECONDS)) {
+                    return;
+                }
+                DevicePoller.Poll poll = poller.poll(seq);
+                sink.publish(poll.reading());
+                poll.inference().ifPresent(sink::publish);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // A bug or a sink failure must not silently end this device's polling.
+                log.error("{}: poll {} failed", poller.device().id(), seq, e);
+            }
+        }
+    }
+}
