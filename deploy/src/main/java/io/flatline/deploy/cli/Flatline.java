@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 
+import io.flatline.deploy.tail.TailCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
         versionProvider = Flatline.Version.class,
         description = "Runs the reference of a fleet's int8 model beside the fleet, on Kafka, and tells which"
                 + " boards' NPU outputs have flatlined, and why.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {TailCommand.class, CommandLine.HelpCommand.class})
 public final class Flatline implements Runnable {
 
     @CommandLine.Spec

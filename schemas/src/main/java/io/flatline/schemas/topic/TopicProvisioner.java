@@ -1,0 +1,76 @@
+package io.flatline.schemas.topic;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates the topics a service writes or reads when they do not exist yet, with the settings the registry
+ * gives them (the health topic compacted). Topics that exist are left as they are: on a real cluster their
+ * partitions and replication are the operators' choice.
+ */
+public final class TopicProvisioner {
+
+    private TopicProvisioner() {
+    }
+
+    /**
+     * @param partitions  partitions of each new topic; Flatline's input topics must share one count
+     * @param replication replicas of each new topic, or -1 for the broker's default
+     * @return the names of the topics that were created
+     */
+    public static List<String> ensure(Admin admin, Collection<Topic<String, ?>> topics, Collection<String> extraNames,
+                                      int partitions, short replication) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (Topic<String, ?> topic : topics) {
+                if (!existing.contains(topic.name())) {
+                    missing.add(newTopic(topic.name(), partitions, replication, topic.compacted()));
+                }
+            }
+            for (String name : extraNames) {
+                if (!existing.contains(name)) {
+                    missing.add(newTopic(name, partitions, replication, false));
+                }
+            }
+            List<String> created = new ArrayList<>();
+            for (var entry : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    entry.getValue().get(30, TimeUnit.SECONDS);
+                    created.add(entry.getKey());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Cannot create topic " + entry.getKey() + ": "
+                                + e.getCause().getMessage(), e);
+                    }
+                }
+            }
+            return created;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot list the cluster's topics: " + e.getCause().getMessage(), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("The cluster did not answer within 30 s while checking topics", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while checking topics", e);
+        }
+    }
+
+    private static NewTopic newTopic(String name, int partitions, short replication, boolean compacted) {
+        NewTopic topic = new NewTopic(name, java.util.Optional.of(partitions),
+                replication < 1 ? java.util.Optional.empty() : java.util.Optional.of(replication));
+        return compacted ? topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))
+                : topic;
+    }
+}

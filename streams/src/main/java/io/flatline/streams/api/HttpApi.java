@@ -1,0 +1,250 @@
+package io.flatline.streams.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.flatline.schemas.DeviceHealth;
+import io.flatline.streams.compare.BoardMonitor;
+import io.flatline.streams.topology.StoreNames;
+
+/**
+ * A small JSON API over the application's state stores, correct across instances: a device's state is read
+ * where its partition lives (found from Kafka Streams' key metadata, and fetched from that instance when it is
+ * another), and fleet-wide answers gather every instance's local part.
+ *
+ * <pre>
+ *   GET /devices            every device's health
+ *   GET /devices/{id}       one device: health and the board's agreement with the reference
+ *   GET /alerts             the devices with open alerts
+ *   GET /fleet              counts: devices, open alerts by kind, diagnoses
+ *   GET /metrics            Prometheus text format
+ * </pre>
+ */
+public final class HttpApi implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String LOCAL = "/local";
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final DeviceViews views;
+    private final MetricsText metrics;
+    private final HttpServer server;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    public HttpApi(KafkaStreams streams, InetSocketAddress bind, DeviceViews views, MetricsText metrics)
+            throws IOException {
+        this.streams = streams;
+        this.views = views;
+        this.metrics = metrics;
+        this.server = HttpServer.create(bind, 64);
+        this.self = new HostInfo(bind.getHostString(), server.getAddress().getPort());
+        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "flatline-http");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/", this::handle);
+        server.start();
+        log.info("HTTP API on http://{}:{}/", self.host(), self.port());
+    }
+
+    public int port() {
+        return self.port();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod())) {
+                respond(exchange, 405, error("only GET is supported"));
+                return;
+            }
+            String path = exchange.getRequestURI().getPath();
+            boolean local = path.startsWith(LOCAL + "/");
+            String route = local ? path.substring(LOCAL.length()) : path;
+            if (route.equals("/metrics")) {
+                byte[] body = metrics.render().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                return;
+            }
+            if (streams.state() != KafkaStreams.State.RUNNING && streams.state() != KafkaStreams.State.REBALANCING) {
+                respond(exchange, 503, error("the application is " + streams.state()));
+                return;
+            }
+            if (route.equals("/devices")) {
+                respond(exchange, 200, local ? localDevices() : gather("/devices"));
+            } else if (route.startsWith("/devices/") && route.length() > "/devices/".length()) {
+                device(exchange, route.substring("/devices/".length()), local);
+            } else if (route.equals("/alerts")) {
+                respond(exchange, 200, withOpenAlerts(local ? localDevices() : gather("/devices")));
+            } else if (route.equals("/fleet")) {
+                respond(exchange, 200, fleet(local ? localDevices() : gather("/devices")));
+            } else {
+                respond(exchange, 404, error("no such resource; try /devices, /devices/{id}, /alerts, /fleet, /metrics"));
+            }
+        } catch (RuntimeException e) {
+            log.warn("HTTP request {} failed: {}", exchange.getRequestURI(), e.toString());
+            respond(exchange, 500, error(e.getMessage() == null ? e.toString() : e.getMessage()));
+        }
+    }
+
+    private void device(HttpExchange exchange, String id, boolean local) throws IOException {
+        KeyQueryMetadata where = streams.queryMetadataForKey(StoreNames.HEALTH, id, Serdes.String().serializer());
+        if (!local && where != null && !KeyQueryMetadata.NOT_AVAILABLE.equals(where)
+                && !where.activeHost().equals(self)) {
+            Optional<JsonNode> remote = fetch(where.activeHost(), "/devices/" + id);
+            if (remote.isPresent()) {
+                respond(exchange, remote.get().isNull() ? 404 : 200, remote.get().isNull()
+                        ? error("no device " + id) : remote.get());
+                return;
+            }
+            respond(exchange, 503, error("the instance holding " + id + " (" + where.activeHost() + ") does not answer"));
+            return;
+        }
+        DeviceHealth health = healthStore().get(id);
+        if (health == null) {
+            respond(exchange, 404, local ? JSON.nullNode() : error("no device " + id));
+            return;
+        }
+        respond(exchange, 200, views.detailed(health, boardsStore().get(id)));
+    }
+
+    private ArrayNode localDevices() {
+        ArrayNode out = JSON.createArrayNode();
+        try (KeyValueIterator<String, DeviceHealth> all = healthStore().all()) {
+            all.forEachRemaining(kv -> out.add(views.summary(kv.value)));
+        }
+        return out;
+    }
+
+    /** Every instance's local part of a route, this one's read directly. */
+    private ArrayNode gather(String route) {
+        List<JsonNode> devices = new ArrayList<>();
+        for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
+            if (!instance.stateStoreNames().contains(StoreNames.HEALTH)) {
+                continue;
+            }
+            if (instance.hostInfo().equals(self)) {
+                localDevices().forEach(devices::add);
+            } else {
+                fetch(instance.hostInfo(), route).ifPresent(n -> n.forEach(devices::add));
+            }
+        }
+        devices.sort(Comparator.comparing(n -> n.path("deviceId").asText()));
+        ArrayNode out = JSON.createArrayNode();
+        devices.forEach(out::add);
+        return out;
+    }
+
+    private Optional<JsonNode> fetch(HostInfo host, String route) {
+        try {
+            HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(
+                    URI.create("http://" + host.host() + ":" + host.port() + LOCAL + route))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                return Optional.of(JSON.readTree(body));
+            }
+        } catch (IOException e) {
+            log.warn("Instance {} did not answer {}: {}", host, route, e.toString());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private static ArrayNode withOpenAlerts(ArrayNode devices) {
+        ArrayNode out = JSON.createArrayNode();
+        devices.forEach(d -> {
+            if (d.path("openAlerts").size() > 0) {
+                out.add(d);
+            }
+        });
+        return out;
+    }
+
+    private static ObjectNode fleet(ArrayNode devices) {
+        Map<String, Integer> byKind = new LinkedHashMap<>();
+        Map<String, Integer> byDiagnosis = new LinkedHashMap<>();
+        int flagged = 0;
+        for (JsonNode d : devices) {
+            if (d.path("openAlerts").size() > 0) {
+                flagged++;
+            }
+            d.path("openAlerts").forEach(k -> byKind.merge(k.asText(), 1, Integer::sum));
+            if (d.hasNonNull("diagnosis")) {
+                byDiagnosis.merge(d.get("diagnosis").asText(), 1, Integer::sum);
+            }
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.put("devices", devices.size());
+        out.put("devicesWithOpenAlerts", flagged);
+        out.set("openAlertsByKind", JSON.valueToTree(byKind));
+        out.set("diagnoses", JSON.valueToTree(byDiagnosis));
+        return out;
+    }
+
+    private ReadOnlyKeyValueStore<String, DeviceHealth> healthStore() {
+        return streams.store(StoreQueryParameters.fromNameAndType(StoreNames.HEALTH,
+                QueryableStoreTypes.<String, DeviceHealth>keyValueStore()));
+    }
+
+    private ReadOnlyKeyValueStore<String, BoardMonitor.State> boardsStore() {
+        return streams.store(StoreQueryParameters.fromNameAndType(StoreNames.BOARDS,
+                QueryableStoreTypes.<String, BoardMonitor.State>keyValueStore()));
+    }
+
+    private static ObjectNode error(String message) {
+        return JSON.createObjectNode().put("error", message);
+    }
+
+    private static void respond(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

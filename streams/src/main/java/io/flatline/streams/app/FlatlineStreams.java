@@ -1,0 +1,117 @@
+package io.flatline.streams.app;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import io.flatline.schemas.topic.TopicProvisioner;
+import io.flatline.schemas.topic.Topics;
+import io.flatline.streams.api.DeviceViews;
+import io.flatline.streams.api.HttpApi;
+import io.flatline.streams.api.MetricsText;
+import io.flatline.streams.config.ModelConfig;
+import io.flatline.streams.infer.ReferenceModel;
+import io.flatline.streams.topology.FlatlineTopology;
+import io.flatline.streams.topology.PipelineCounters;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running instance of the streams application: topics checked, topology started, HTTP API up. */
+public final class FlatlineStreams implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FlatlineStreams.class);
+
+    private final KafkaStreams streams;
+    private final PipelineCounters counters;
+    private final HttpApi http;
+
+    private FlatlineStreams(KafkaStreams streams, PipelineCounters counters, HttpApi http) {
+        this.streams = streams;
+        this.counters = counters;
+        this.http = http;
+    }
+
+    public static FlatlineStreams start(StreamsSettings settings, ModelConfig config, ReferenceModel model) {
+        Topics topics = settings.topics();
+        Properties props = settings.streamsProperties();
+        props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueProcessingExceptionHandler.class.getName());
+        provisionTopics(settings, topics, props);
+        PipelineCounters counters = new PipelineCounters();
+        KafkaStreams streams = new KafkaStreams(new FlatlineTopology(topics, config, model, counters).build(), props);
+        streams.setStateListener((now, before) -> log.info("Kafka Streams {} -> {}", before, now));
+        streams.start();
+        HttpApi http = null;
+        if (settings.http().isPresent()) {
+            try {
+                http = new HttpApi(streams, settings.http().get(), new DeviceViews(), new MetricsText(counters, streams));
+            } catch (IOException e) {
+                streams.close(Duration.ofSeconds(30));
+                throw new UncheckedIOException("Cannot listen on " + settings.http().get() + ": " + e.getMessage(), e);
+            }
+        }
+        log.info("Flatline streams started: model {} ({}), {}x{} window, stride {}", config.modelFile().getFileName(),
+                model.modelId().substring(0, 12), model.timeSteps(), model.channels(), config.window().stride());
+        return new FlatlineStreams(streams, counters, http);
+    }
+
+    private static void provisionTopics(StreamsSettings settings, Topics topics, Properties props) {
+        Map<String, Object> adminProps = new java.util.HashMap<>();
+        props.forEach((k, v) -> adminProps.put(k.toString(), v));
+        adminProps.keySet().retainAll(AdminClientConfig.configNames());
+        try (Admin admin = Admin.create(adminProps)) {
+            List<String> created = TopicProvisioner.ensure(admin, topics.all(), List.of(settings.deadLetterTopic()),
+                    settings.partitions(), (short) -1);
+            if (!created.isEmpty()) {
+                log.info("Created topics {}", created);
+            }
+        }
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public PipelineCounters counters() {
+        return counters;
+    }
+
+    /** The HTTP API's port, when it runs. */
+    public int httpPort() {
+        if (http == null) {
+            throw new IllegalStateException("the HTTP API is not running");
+        }
+        return http.port();
+    }
+
+    /** Waits until the application processes records; fails when it stops first or does not get there in time. */
+    public void awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (!streams.state().isRunningOrRebalancing() && streams.state() != KafkaStreams.State.CREATED) {
+                throw new IllegalStateException("Kafka Streams stopped: " + streams.state());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Kafka Streams not running after " + timeout.toSeconds() + " s: "
+                        + streams.state());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (http != null) {
+            http.close();
+        }
+        streams.close(Duration.ofSeconds(30));
+    }
+}
