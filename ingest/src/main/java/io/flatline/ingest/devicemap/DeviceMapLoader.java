@@ -83,7 +83,9 @@ public final class DeviceMapLoader {
         DeviceMapLoader loader = new DeviceMapLoader(file);
         List<Device> devices = loader.root(text);
         if (!loader.problems.isEmpty()) {
-            throw new DeviceMapException(new ArrayList<>(loader.problems));
+            List<Problem> sorted = new ArrayList<>(loader.problems);
+            sorted.sort(java.util.Comparator.comparingInt(Problem::line));
+            throw new DeviceMapException(sorted);
         }
         return new DeviceMap(file, devices);
     }
@@ -340,7 +342,7 @@ public final class DeviceMapLoader {
                 RegisterKind given = choice(kind.get(), RegisterKind.class);
                 if (given != null && given != at.kind()) {
                     report(kind.get().line(), kind.get().path(), "says " + given.name().toLowerCase(Locale.ROOT)
-                            + " but register " + string(register.get()) + " is a " + at.kind().name().toLowerCase(Locale.ROOT) + " register");
+                            + " but register " + string(register.get()) + " is " + (at.kind() == RegisterKind.INPUT ? "an input" : "a holding") + " register");
                     return null;
                 }
             }
