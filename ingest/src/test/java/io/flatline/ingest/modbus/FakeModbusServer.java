@@ -21,11 +21,12 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A Modbus TCP server written for the tests, independent of j2mod: it answers function codes 3 and 4 from its
  * register tables, answers every other function code with "illegal function", and records every function code
- * it receives. It can also misbehave like a field device: stay silent, answer late, answer garbage, or hang up.
+ * it receives. It can also misbehave like a field device: stay silent, answer late, answer garbage, hang up, or
+ * answer every read with "illegal data address".
  * One selector thread serves every connection, so a thousand simulated devices cost one thread.
  */
 public final class FakeModbusServer implements AutoCloseable {
-    public enum Mode { NORMAL, SILENT, GARBAGE, HANG_UP }
+    public enum Mode { NORMAL, SILENT, GARBAGE, HANG_UP, ILLEGAL_ADDRESS }
 
     private final AtomicIntegerArray holding = new AtomicIntegerArray(65536);
     private final AtomicIntegerArray input = new AtomicIntegerArray(65536);
@@ -199,6 +200,8 @@ public final class FakeModbusServer implements AutoCloseable {
                 byte[] junk = new byte[5 + random.nextInt(20)];
                 random.nextBytes(junk);
                 return ByteBuffer.wrap(junk);
+            case ILLEGAL_ADDRESS:
+                return exception(transaction, unit, function, 2);
             default:
                 break;
         }

@@ -58,10 +58,8 @@ class BlockPlannerTest {
             for (RegisterRange w : wanted) {
                 for (int a = w.start(); a <= w.end(); a++) {
                     int address = a;
-                    assertThat(blocks).anySatisfy(b -> {
-                        assertThat(b.kind()).isEqualTo(w.kind());
-                        assertThat(b.contains(address)).isTrue();
-                    });
+                    assertThat(blocks.stream().anyMatch(b -> b.kind() == w.kind() && b.contains(address)))
+                            .as("%s register %d covered by %s", w.kind(), address, blocks).isTrue();
                 }
             }
             assertThat(blocks).allSatisfy(b -> assertThat(b.count()).isBetween(1, 125));
