@@ -1,0 +1,217 @@
+package io.flatline.streams.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import io.flatline.schemas.Alert;
+import io.flatline.schemas.AlertKind;
+import io.flatline.schemas.AlertSource;
+import io.flatline.schemas.AlertState;
+import io.flatline.schemas.BoardComparison;
+import io.flatline.schemas.BoardInference;
+import io.flatline.schemas.DeviceHealth;
+import io.flatline.schemas.Diagnosis;
+import io.flatline.schemas.Prediction;
+import io.flatline.schemas.Quality;
+import io.flatline.schemas.SensorReading;
+import io.flatline.schemas.topic.Topic;
+import io.flatline.schemas.topic.Topics;
+import io.flatline.streams.app.StreamsSettings;
+import io.flatline.streams.config.ModelConfig;
+import io.flatline.streams.detect.RunDetector;
+import io.flatline.streams.quantize.InputQuantizer;
+import io.flatline.streams.quantize.Normalization;
+import io.flatline.streams.window.WindowPolicy;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FlatlineTopologyTest {
+
+    private static final int SIZE = 4;
+    private static final int CHANNELS = 2;
+
+    @TempDir
+    Path stateDir;
+
+    private final Topics topics = Topics.defaults();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, SensorReading> readings;
+    private TestInputTopic<String, BoardInference> boards;
+    private TestOutputTopic<String, Prediction> predictions;
+    private TestOutputTopic<String, Alert> alerts;
+    private TestOutputTopic<String, BoardComparison> comparisons;
+    private TestOutputTopic<String, DeviceHealth> health;
+    private PipelineCounters counters;
+
+    private void start(int stride, WindowPolicy.GapPolicy gap, boolean frozenModel) {
+        ModelConfig config = new ModelConfig(Path.of("test.tflite"), ModelConfig.Kernels.LITERT,
+                List.of("a", "b"), new Normalization.None(),
+                new WindowPolicy(SIZE, stride, gap, WindowPolicy.BadQualityPolicy.SKIP),
+                new RunDetector.Settings(5, 3, 5), new ModelConfig.Comparison(1, 3, 100, 50));
+        counters = new PipelineCounters();
+        Properties props = new StreamsSettings(Path.of("flatline.yaml"), "unused:9092", java.util.Map.of(),
+                java.util.Optional.empty()).streamsProperties();
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(new FlatlineTopology(topics, config,
+                new WindowSumModel(SIZE, CHANNELS, frozenModel), counters).build(), props);
+        readings = input(topics.sensorReadings());
+        boards = input(topics.boardInferences());
+        predictions = output(topics.predictions());
+        alerts = output(topics.alerts());
+        comparisons = output(topics.boardComparisons());
+        health = output(topics.deviceHealth());
+    }
+
+    private <V> TestInputTopic<String, V> input(Topic<String, V> t) {
+        return driver.createInputTopic(t.name(), t.keySerializer(), t.valueSerializer());
+    }
+
+    private <V> TestOutputTopic<String, V> output(Topic<String, V> t) {
+        return driver.createOutputTopic(t.name(), t.keyDeserializer(), t.valueDeserializer());
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    private void reading(String device, long seq, float a, float b) {
+        readings.pipeInput(device, SensorReading.newBuilder().setDeviceId(device).setSeq(seq)
+                .setTimestamp(Instant.ofEpochMilli(1000 * seq)).setValues(List.of(a, b)).setQuality(Quality.GOOD)
+                .build(), Instant.ofEpochMilli(1000 * seq));
+    }
+
+    private void board(String device, long seq, Long crc, byte[] out) {
+        boards.pipeInput(device, BoardInference.newBuilder().setDeviceId(device).setTimestamp(Instant.ofEpochMilli(1000 * seq))
+                .setInferenceCount(seq).setWindowEndSeq(seq).setInputCrc32(crc).setNetOut(ByteBuffer.wrap(out))
+                .build(), Instant.ofEpochMilli(1000 * seq));
+    }
+
+    @Test
+    void predictsOnceTheWindowIsFullThenEveryStride() {
+        start(2, WindowPolicy.GapPolicy.RESET, false);
+        for (long seq = 1; seq <= 9; seq++) {
+            reading("d1", seq, seq, -seq);
+        }
+        List<Prediction> out = predictions.readValuesToList();
+        assertThat(out).extracting(Prediction::getWindowEndSeq).containsExactly(4L, 6L, 8L);
+        Prediction first = out.get(0);
+        byte[] window = {1, -1, 2, -2, 3, -3, 4, -4};
+        assertThat(first.getInputCrc32()).isEqualTo(InputQuantizer.crc32(window));
+        assertThat(first.getInputLevels()).isEqualTo(8);
+        assertThat(first.getNetOut().array()).containsExactly(2, -2);   // the channel means of the window
+        assertThat(first.getProbabilities()).containsExactly((2 + 128) / 256f, (-2 + 128) / 256f);
+        assertThat(first.getLabel()).isEqualTo("a");
+        assertThat(first.getTimestamp()).isEqualTo(Instant.ofEpochMilli(4000));
+    }
+
+    @Test
+    void aGapStartsTheWindowAgainAndDuplicatesAreDropped() {
+        start(1, WindowPolicy.GapPolicy.RESET, false);
+        for (long seq : new long[] {1, 2, 3, 4, 4, 3, 7, 8, 9, 10}) {
+            reading("d1", seq, seq, 0);
+        }
+        assertThat(predictions.readValuesToList()).extracting(Prediction::getWindowEndSeq).containsExactly(4L, 10L);
+        assertThat(counters.snapshot()).containsEntry("readings_duplicate", 1L).containsEntry("readings_out_of_order", 1L)
+                .containsEntry("window_gaps", 1L);
+    }
+
+    @Test
+    void devicesHaveTheirOwnWindows() {
+        start(1, WindowPolicy.GapPolicy.RESET, false);
+        for (long seq = 1; seq <= 4; seq++) {
+            reading("d1", seq, 1, 1);
+            reading("d2", seq + 100, 9, 9);
+        }
+        assertThat(predictions.readKeyValuesToList()).extracting(kv -> kv.key + "@" + kv.value.getWindowEndSeq())
+                .containsExactly("d1@4", "d2@104");
+    }
+
+    @Test
+    void aSaturatedModelRaisesOneReferenceStuckAlertDiagnosedAsTheModel() {
+        start(1, WindowPolicy.GapPolicy.RESET, true);
+        for (long seq = 1; seq <= 30; seq++) {
+            reading("d1", seq, seq, seq * 2);
+        }
+        List<Alert> raised = alerts.readValuesToList();
+        assertThat(raised).singleElement().satisfies(a -> {
+            assertThat(a.getKind()).isEqualTo(AlertKind.STUCK_OUTPUT);
+            assertThat(a.getState()).isEqualTo(AlertState.RAISED);
+            assertThat(a.getSource()).isEqualTo(AlertSource.REFERENCE);
+            assertThat(a.getDiagnosis()).isEqualTo(Diagnosis.MODEL_SATURATION);
+            assertThat(a.getFirstSeq()).isEqualTo(4);
+            assertThat(a.getRunLength()).isEqualTo(5);
+            assertThat(a.getEvidence()).contains("every layer constant");
+        });
+        DeviceHealth latest = health.readValuesToList().stream().reduce((x, y) -> y).orElseThrow();
+        assertThat(latest.getOpenAlerts()).containsExactly("STUCK_OUTPUT");
+        assertThat(latest.getDiagnosis()).isEqualTo("MODEL_SATURATION");
+    }
+
+    @Test
+    void aStaleSensorIsSensorStaleNotStuck() {
+        start(1, WindowPolicy.GapPolicy.RESET, false);
+        for (long seq = 1; seq <= 20; seq++) {
+            reading("d1", seq, 3, 3);
+        }
+        reading("d1", 21, 50, 3);
+        assertThat(alerts.readValuesToList()).extracting(Alert::getKind, Alert::getState).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(AlertKind.SENSOR_STALE, AlertState.RAISED),
+                org.assertj.core.groups.Tuple.tuple(AlertKind.SENSOR_STALE, AlertState.CLEARED));
+    }
+
+    @Test
+    void aStuckBoardBesideAVaryingReferenceIsTheBoardRuntime() {
+        start(1, WindowPolicy.GapPolicy.RESET, false);
+        for (long seq = 1; seq <= 30; seq++) {
+            reading("b1", seq, seq % 7 * 10, seq % 5 * 10);
+            Prediction p = predictions.isEmpty() ? null : predictions.readValue();
+            if (p != null) {
+                board("b1", seq, p.getInputCrc32(), new byte[] {127, -128});
+            }
+        }
+        assertThat(comparisons.readValuesToList()).hasSize(27).allSatisfy(c -> assertThat(c.getInputMatch()).isTrue());
+        assertThat(alerts.readValuesToList()).filteredOn(a -> a.getKind() == AlertKind.STUCK_OUTPUT)
+                .singleElement().satisfies(a -> {
+                    assertThat(a.getSource()).isEqualTo(AlertSource.BOARD);
+                    assertThat(a.getDiagnosis()).isEqualTo(Diagnosis.BOARD_RUNTIME);
+                });
+    }
+
+    @Test
+    void aBoardInferenceWithoutAReferenceWindowIsCountedAsAMiss() {
+        start(1, WindowPolicy.GapPolicy.RESET, false);
+        board("b1", 2, 99L, new byte[] {1, 1});
+        for (long seq = 1; seq <= 8; seq++) {
+            reading("b1", seq, seq, seq);
+        }
+        assertThat(comparisons.isEmpty()).isTrue();
+        assertThat(counters.snapshot()).containsEntry("board_join_misses", 1L);
+    }
+
+    @Test
+    void aRecordThatIsNotAvroDoesNotStopTheApplication() {
+        start(1, WindowPolicy.GapPolicy.RESET, false);
+        var raw = driver.createInputTopic(topics.sensorReadings().name(),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
+        raw.pipeInput("d1", "garbage".getBytes());
+        for (long seq = 1; seq <= 4; seq++) {
+            reading("d1", seq, 1, 1);
+        }
+        assertThat(predictions.readValuesToList()).hasSize(1);
+    }
+}

@@ -1,0 +1,85 @@
+package io.flatline.streams.topology;
+
+import io.flatline.streams.infer.ReferenceModel;
+
+/**
+ * A tiny stand-in for the int8 engine in topology tests: output i is the mean of channel i over the window, so
+ * it follows the inputs, and {@code frozen} makes it a model that cannot tell any inputs apart. The engine's
+ * own arithmetic is tested in the model module; these tests are about windows, runs and matching.
+ */
+final class WindowSumModel implements ReferenceModel {
+
+    private final int timeSteps;
+    private final int channels;
+    private final boolean frozen;
+
+    WindowSumModel(int timeSteps, int channels, boolean frozen) {
+        this.timeSteps = timeSteps;
+        this.channels = channels;
+        this.frozen = frozen;
+    }
+
+    @Override
+    public String modelId() {
+        return "0".repeat(64);
+    }
+
+    @Override
+    public int timeSteps() {
+        return timeSteps;
+    }
+
+    @Override
+    public int channels() {
+        return channels;
+    }
+
+    @Override
+    public int outputs() {
+        return channels;
+    }
+
+    @Override
+    public float inputScale() {
+        return 1f;
+    }
+
+    @Override
+    public int inputZeroPoint() {
+        return 0;
+    }
+
+    @Override
+    public float outputScale() {
+        return 1 / 256f;
+    }
+
+    @Override
+    public int outputZeroPoint() {
+        return -128;
+    }
+
+    @Override
+    public Runner newRunner() {
+        return (window, newRows) -> {
+            byte[] out = new byte[channels];
+            if (frozen) {
+                out[0] = 127;
+                return out;
+            }
+            for (int c = 0; c < channels; c++) {
+                int sum = 0;
+                for (int t = 0; t < timeSteps; t++) {
+                    sum += window[t * channels + c];
+                }
+                out[c] = (byte) Math.max(-128, Math.min(127, sum / timeSteps));
+            }
+            return out;
+        };
+    }
+
+    @Override
+    public String saturationEvidence(byte[] previousWindow, byte[] window) {
+        return "every layer constant";
+    }
+}
