@@ -50,6 +50,10 @@ final class Compiler {
 
   private Kernel[] compileAll() {
     checkGraphInterface();
+    checkBudget();
+    if (!problems.isEmpty()) {
+      return new Kernel[0];
+    }
     Kernel[] kernels = new Kernel[model.operators().size()];
     for (OperatorDef op : model.operators()) {
       int before = problems.size();
@@ -65,6 +69,31 @@ final class Compiler {
     }
     return kernels;
   }
+
+  /** Bounds that keep a hostile file from exhausting memory or time: far above any board's model. */
+  static final long MAX_ACTIVATION_ELEMENTS = 1L << 26;
+  static final long MAX_WORK = 1L << 32;
+
+  private void checkBudget() {
+    long activations = 0;
+    for (TensorDef t : model.tensors()) {
+      activations += t.isConstant() ? 0 : t.elementCount();
+    }
+    if (activations > MAX_ACTIVATION_ELEMENTS) {
+      problems.add("the graph's tensors hold " + activations + " elements; the engine allocates at most "
+          + MAX_ACTIVATION_ELEMENTS);
+    }
+  }
+
+  private void spend(OperatorDef op, long work) {
+    totalWork += work;
+    if (totalWork > MAX_WORK && totalWork - work <= MAX_WORK) {
+      problems.add(where(op) + " brings the work of one inference above " + MAX_WORK
+          + " multiply-accumulates; the engine refuses models that large");
+    }
+  }
+
+  private long totalWork;
 
   private void checkGraphInterface() {
     if (model.inputs().length != 1 || model.outputs().length != 1) {
@@ -292,6 +321,7 @@ final class Compiler {
     if (ws == null || bias == null) {
       return null;
     }
+    spend(op, g.windowWork() * g.inC());
     int[] r = range(o.activation(), out);
     Requantizer rq = arithmetic.requantizer(scale(in), ws, scale(out), zeroPoint(out), r[0], r[1], false);
     return new ConvKernel(op.input(0), op.output(0), g, w.data(), bias, zeroPoint(in), rq);
@@ -321,6 +351,7 @@ final class Compiler {
     if (ws == null || bias == null) {
       return null;
     }
+    spend(op, g.windowWork());
     int[] r = range(o.activation(), out);
     Requantizer rq = arithmetic.requantizer(scale(in), ws, scale(out), zeroPoint(out), r[0], r[1], false);
     return new DepthwiseKernel(op.input(0), op.output(0), g, w.data(), bias, zeroPoint(in), rq);
@@ -348,6 +379,7 @@ final class Compiler {
           + "the pooling window");
       return null;
     }
+    spend(op, g.windowWork());
     // Max pooling runs in XNNPACK under LiteRT, average pooling in TFLite's own kernel; the clamp of
     // each follows the runtime that computes it.
     Arithmetic clampRounding = op.op() == BuiltinOperator.MAX_POOL_2D ? arithmetic : Arithmetic.TFLM;
@@ -420,6 +452,7 @@ final class Compiler {
     if (ws == null || bias == null) {
       return null;
     }
+    spend(op, in.elementCount() / depth * depth * units);
     int[] r = range(o.activation(), out);
     boolean perTensor = !w.quantization().isPerChannel();
     Requantizer rq = arithmetic.requantizer(scale(in), ws, scale(out), zeroPoint(out), r[0], r[1], perTensor);
