@@ -97,13 +97,21 @@ public final class Interpreter {
     }
   }
 
-  /** Runs kernels one by one, handing each operator's output storage to {@code observer}. */
-  void runObserved(byte[] in, java.util.function.BiConsumer<Integer, Object> observer) {
+  /** Sees each tensor as a traced run produces it: int8 levels as byte[], float32 as float[]. */
+  @FunctionalInterface
+  public interface Observer {
+    /** {@code operator} is -1 for the graph input. The storage is reused by later runs: copy it. */
+    void tensor(int operator, int tensor, Object storage);
+  }
+
+  /** Runs one inference from raw input bytes, showing the input and every operator's output. */
+  public void runObserved(byte[] in, Observer observer) {
     load(in, 0);
-    observer.accept(-1, slots[input]);
+    observer.tensor(-1, input, slots[input]);
     for (int i = 0; i < kernels.length; i++) {
       kernels[i].run(slots);
-      observer.accept(i, slots[graph.operators().get(i).output(0)]);
+      int out = graph.operators().get(i).output(0);
+      observer.tensor(i, out, slots[out]);
     }
   }
 }
