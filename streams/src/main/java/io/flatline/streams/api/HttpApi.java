@@ -59,18 +59,18 @@ public final class HttpApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LOCAL = "/local";
 
-    private final KafkaStreams streams;
-    private final HostInfo self;
-    private final DeviceViews views;
-    private final MetricsText metrics;
     private final HttpServer server;
+    private final HostInfo self;
+    private KafkaStreams streams;
+    private DeviceViews views;
+    private MetricsText metrics;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    public HttpApi(KafkaStreams streams, InetSocketAddress bind, DeviceViews views, MetricsText metrics)
-            throws IOException {
-        this.streams = streams;
-        this.views = views;
-        this.metrics = metrics;
+    /**
+     * Binds the API's port; it answers only once {@link #serve} has given it the application. Binding first lets
+     * port 0 pick a free port that Kafka Streams can then advertise to the other instances.
+     */
+    public HttpApi(InetSocketAddress bind) throws IOException {
         this.server = HttpServer.create(bind, 64);
         this.self = new HostInfo(bind.getHostString(), server.getAddress().getPort());
         server.setExecutor(Executors.newFixedThreadPool(4, r -> {
@@ -79,6 +79,17 @@ public final class HttpApi implements AutoCloseable {
             return t;
         }));
         server.createContext("/", this::handle);
+    }
+
+    /** Where the other instances reach this one: Kafka Streams' {@code application.server}. */
+    public HostInfo hostInfo() {
+        return self;
+    }
+
+    public void serve(KafkaStreams app, DeviceViews deviceViews, MetricsText metricsText) {
+        this.streams = app;
+        this.views = deviceViews;
+        this.metrics = metricsText;
         server.start();
         log.info("HTTP API on http://{}:{}/", self.host(), self.port());
     }

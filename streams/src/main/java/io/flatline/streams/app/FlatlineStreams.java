@@ -45,18 +45,21 @@ public final class FlatlineStreams implements AutoCloseable {
         props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueProcessingExceptionHandler.class.getName());
         provisionTopics(settings, topics, props);
+        HttpApi http = null;
+        if (settings.http().isPresent()) {
+            try {
+                http = new HttpApi(settings.http().get());
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot listen on " + settings.http().get() + ": " + e.getMessage(), e);
+            }
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, http.hostInfo().host() + ":" + http.hostInfo().port());
+        }
         PipelineCounters counters = new PipelineCounters();
         KafkaStreams streams = new KafkaStreams(new FlatlineTopology(topics, config, model, counters).build(), props);
         streams.setStateListener((now, before) -> log.info("Kafka Streams {} -> {}", before, now));
         streams.start();
-        HttpApi http = null;
-        if (settings.http().isPresent()) {
-            try {
-                http = new HttpApi(streams, settings.http().get(), new DeviceViews(), new MetricsText(counters, streams));
-            } catch (IOException e) {
-                streams.close(Duration.ofSeconds(30));
-                throw new UncheckedIOException("Cannot listen on " + settings.http().get() + ": " + e.getMessage(), e);
-            }
+        if (http != null) {
+            http.serve(streams, new DeviceViews(), new MetricsText(counters, streams));
         }
         log.info("Flatline streams started: model {} ({}), {}x{} window, stride {}", config.modelFile().getFileName(),
                 model.modelId().substring(0, 12), model.timeSteps(), model.channels(), config.window().stride());

@@ -72,7 +72,6 @@ public record StreamsSettings(Path modelConfig, String bootstrapServers, Map<Str
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        http.ifPresent(a -> props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, a.getHostString() + ":" + a.getPort()));
         properties.forEach((k, v) -> {
             if (!k.startsWith("flatline.")) {
                 props.put(k, v);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import io.flatline.model.arith.Arithmetic;
 import io.flatline.streams.detect.RunDetector;
 import io.flatline.streams.quantize.Normalization;
 import io.flatline.streams.window.WindowPolicy;
@@ -18,17 +19,15 @@ import io.flatline.streams.window.WindowPolicy.GapPolicy;
  * every mistake with file, line and field.
  *
  * @param modelFile     the {@code .tflite} file, resolved against the config file's directory
- * @param kernels       the arithmetic the fleet's runtime uses
+ * @param kernels       the arithmetic of the fleet's runtime: LiteRT's on a PC, or TFLite Micro's reference kernels
  * @param labels        one label per output class
  * @param normalization what the boards apply to raw values before quantizing
  * @param window        how readings form windows
  * @param detector      when a run of identical outputs becomes an alert
  * @param comparison    how board inferences are held against the reference
  */
-public record ModelConfig(Path modelFile, Kernels kernels, List<String> labels, Normalization normalization,
+public record ModelConfig(Path modelFile, Arithmetic kernels, List<String> labels, Normalization normalization,
                           WindowPolicy window, RunDetector.Settings detector, Comparison comparison) {
-
-    public enum Kernels { LITERT, TFLM }
 
     public enum Method { ZSCORE, MINMAX, NONE }
 
@@ -53,7 +52,7 @@ public record ModelConfig(Path modelFile, Kernels kernels, List<String> labels, 
         root.allowOnly(Set.of("model", "normalization", "window", "detector", "comparison"));
 
         Path modelFile = null;
-        Kernels kernels = Kernels.LITERT;
+        Arithmetic kernels = Arithmetic.LITERT;
         List<String> labels = List.of();
         Optional<YamlTree.Section> model = root.requiredSection("model");
         if (model.isPresent()) {
@@ -67,7 +66,7 @@ public record ModelConfig(Path modelFile, Kernels kernels, List<String> labels, 
                     m.problem("file", "no such file: " + modelFile);
                 }
             }
-            kernels = m.choice("kernels", Kernels.class, Kernels.LITERT);
+            kernels = m.choice("kernels", Arithmetic.class, Arithmetic.LITERT);
             labels = m.strings("labels").orElse(List.of());
             if (!m.has("labels")) {
                 m.problem("labels", "is required: one label per output class");

@@ -46,7 +46,7 @@ class ModelConfigTest {
                 """);
         ModelConfig config = ModelConfig.load(file);
         assertThat(config.modelFile()).isEqualTo(dir.resolve("model.tflite"));
-        assertThat(config.kernels()).isEqualTo(ModelConfig.Kernels.TFLM);
+        assertThat(config.kernels()).isEqualTo(io.flatline.model.arith.Arithmetic.TFLM);
         assertThat(config.labels()).hasSize(5).startsWith("normal");
         assertThat(config.normalization()).isInstanceOf(Normalization.ZScore.class);
         assertThat(config.window()).isEqualTo(new WindowPolicy(50, 5, WindowPolicy.GapPolicy.IGNORE,
@@ -60,7 +60,7 @@ class ModelConfigTest {
     @Test
     void hasSensibleDefaults() throws Exception {
         ModelConfig config = ModelConfig.load(write("model: {file: model.tflite, labels: [a, b]}\n"));
-        assertThat(config.kernels()).isEqualTo(ModelConfig.Kernels.LITERT);
+        assertThat(config.kernels()).isEqualTo(io.flatline.model.arith.Arithmetic.LITERT);
         assertThat(config.window().size()).isEqualTo(50);
         assertThat(config.window().stride()).isEqualTo(1);
         assertThat(config.normalization()).isInstanceOf(Normalization.None.class);

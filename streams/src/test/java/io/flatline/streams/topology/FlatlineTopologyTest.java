@@ -55,7 +55,7 @@ class FlatlineTopologyTest {
     private PipelineCounters counters;
 
     private void start(int stride, WindowPolicy.GapPolicy gap, boolean frozenModel) {
-        ModelConfig config = new ModelConfig(Path.of("test.tflite"), ModelConfig.Kernels.LITERT,
+        ModelConfig config = new ModelConfig(Path.of("test.tflite"), io.flatline.model.arith.Arithmetic.LITERT,
                 List.of("a", "b"), new Normalization.None(),
                 new WindowPolicy(SIZE, stride, gap, WindowPolicy.BadQualityPolicy.SKIP),
                 new RunDetector.Settings(5, 3, 5), new ModelConfig.Comparison(1, 3, 100, 50));

@@ -1,0 +1,116 @@
+package io.flatline.streams.infer;
+
+import java.io.IOException;
+import java.util.List;
+
+import io.flatline.model.arith.Arithmetic;
+import io.flatline.model.engine.Interpreter;
+import io.flatline.model.engine.Model;
+import io.flatline.model.engine.TensorInfo;
+import io.flatline.model.engine.UnsupportedModelException;
+import io.flatline.model.tflite.ModelFormatException;
+import io.flatline.model.tflite.TensorType;
+import io.flatline.streams.config.ModelConfig;
+
+/** The fleet's {@code .tflite} model run by Flatline's int8 engine, in the arithmetic the config names. */
+public final class EngineReferenceModel implements ReferenceModel {
+
+    private final Model model;
+    private final Arithmetic arithmetic;
+    private final int timeSteps;
+    private final int channels;
+
+    private EngineReferenceModel(Model model, Arithmetic arithmetic, int timeSteps, int channels) {
+        this.model = model;
+        this.arithmetic = arithmetic;
+        this.timeSteps = timeSteps;
+        this.channels = channels;
+    }
+
+    /**
+     * Loads the config's model and checks that the streams application can feed it: one int8 input of shape
+     * (1, time steps, channels) and one int8 output with one value per configured label.
+     */
+    public static EngineReferenceModel load(ModelConfig config) {
+        Model model;
+        try {
+            model = Model.load(config.modelFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot read the model " + config.modelFile() + ": " + e.getMessage(), e);
+        } catch (ModelFormatException | UnsupportedModelException e) {
+            throw new IllegalArgumentException("The model " + config.modelFile() + " cannot be run: " + e.getMessage(), e);
+        }
+        TensorInfo in = model.input();
+        TensorInfo out = model.output();
+        List<Integer> shape = in.shape();
+        if (in.type() != TensorType.INT8 || shape.size() != 3 || shape.get(0) != 1) {
+            throw new IllegalArgumentException("The model " + config.modelFile() + " takes " + in.type() + " " + shape
+                    + " as input '" + in.name() + "'; the streams application feeds int8 (1, time steps, channels)"
+                    + " windows, as the boards do");
+        }
+        if (out.type() != TensorType.INT8) {
+            throw new IllegalArgumentException("The model " + config.modelFile() + " outputs " + out.type()
+                    + " ('" + out.name() + "'); the boards report int8 outputs");
+        }
+        if (shape.get(1) != config.window().size()) {
+            throw new IllegalArgumentException("window.size is " + config.window().size() + " but the model "
+                    + config.modelFile().getFileName() + " takes windows of " + shape.get(1) + " time steps");
+        }
+        if (out.elementCount() != config.labels().size()) {
+            throw new IllegalArgumentException("model.labels names " + config.labels().size() + " classes but the model "
+                    + config.modelFile().getFileName() + " has " + out.elementCount() + " outputs");
+        }
+        return new EngineReferenceModel(model, config.kernels(), shape.get(1), shape.get(2));
+    }
+
+    @Override
+    public String modelId() {
+        return model.modelId();
+    }
+
+    @Override
+    public int timeSteps() {
+        return timeSteps;
+    }
+
+    @Override
+    public int channels() {
+        return channels;
+    }
+
+    @Override
+    public int outputs() {
+        return model.output().elementCount();
+    }
+
+    @Override
+    public float inputScale() {
+        return model.input().scale();
+    }
+
+    @Override
+    public int inputZeroPoint() {
+        return model.input().zeroPoint();
+    }
+
+    @Override
+    public float outputScale() {
+        return model.output().scale();
+    }
+
+    @Override
+    public int outputZeroPoint() {
+        return model.output().zeroPoint();
+    }
+
+    @Override
+    public Runner newRunner() {
+        Interpreter interpreter = model.newInterpreter(arithmetic);
+        return (window, newRows) -> interpreter.run(window);
+    }
+
+    @Override
+    public String saturationEvidence(byte[] previousWindow, byte[] window) {
+        return "";
+    }
+}
