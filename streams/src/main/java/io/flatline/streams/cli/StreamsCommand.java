@@ -1,0 +1,89 @@
+package io.flatline.streams.cli;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import io.flatline.streams.app.FlatlineStreams;
+import io.flatline.streams.app.StreamsSettings;
+import io.flatline.streams.config.ModelConfig;
+import io.flatline.streams.infer.EngineReferenceModel;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code flatline streams}: runs the streams application until it is stopped. */
+@Command(name = "streams", mixinStandardHelpOptions = true,
+        description = "Run the streams application: windows, reference inference, the stuck-output detector, the"
+                + " fleet comparison, alerts and the HTTP API.")
+public final class StreamsCommand implements Callable<Integer> {
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The model config (YAML).")
+    Path config;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", defaultValue = "localhost:9092",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = {"-p", "--property"}, paramLabel = "KEY=VALUE",
+            description = "A Kafka Streams or client property (application.id, state.dir, security.protocol,"
+                    + " sasl.*, ssl.*, num.stream.threads, ...) or a Flatline one (flatline.topic.<id>=NAME,"
+                    + " flatline.partitions=N). Repeatable.")
+    Map<String, String> properties = new LinkedHashMap<>();
+
+    @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8088",
+            description = "Where the HTTP API and /metrics listen (default: ${DEFAULT-VALUE}, loopback only);"
+                    + " 'none' turns it off.")
+    String http;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ModelConfig modelConfig = ModelConfig.load(config);
+        StreamsSettings settings = new StreamsSettings(config, bootstrapServers, properties, httpAddress(http));
+        EngineReferenceModel model = EngineReferenceModel.load(modelConfig);
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (FlatlineStreams app = FlatlineStreams.start(settings, modelConfig, model)) {
+            app.streams().setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                    stopped.countDown();
+                }
+            });
+            // Ctrl-C: let the main thread close the application (flush, commit, leave the group) before the JVM goes.
+            Thread main = Thread.currentThread();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopped.countDown();
+                try {
+                    main.join(45_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "streams-shutdown"));
+            spec.commandLine().getErr().println("flatline streams: running; Ctrl-C stops it");
+            stopped.await();
+            return app.streams().state() == KafkaStreams.State.ERROR ? 1 : 0;
+        }
+    }
+
+    static Optional<InetSocketAddress> httpAddress(String value) {
+        if (value == null || value.equalsIgnoreCase("none")) {
+            return Optional.empty();
+        }
+        int colon = value.lastIndexOf(':');
+        if (colon < 1) {
+            throw new IllegalArgumentException("--http takes HOST:PORT (e.g. 127.0.0.1:8088) or 'none', got '" + value + "'");
+        }
+        try {
+            return Optional.of(new InetSocketAddress(value.substring(0, colon), Integer.parseInt(value.substring(colon + 1))));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--http takes HOST:PORT (e.g. 127.0.0.1:8088) or 'none', got '" + value + "'");
+        }
+    }
+}
