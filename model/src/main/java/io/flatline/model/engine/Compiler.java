@@ -324,7 +324,9 @@ final class Compiler {
     spend(op, g.windowWork() * g.inC());
     int[] r = range(o.activation(), out);
     Requantizer rq = arithmetic.requantizer(scale(in), ws, scale(out), zeroPoint(out), r[0], r[1], false);
-    return new ConvKernel(op.input(0), op.output(0), g, w.data(), bias, zeroPoint(in), rq);
+    return Conv1dKernel.applies(g)
+        ? new Conv1dKernel(op.input(0), op.output(0), g, w.data(), bias, zeroPoint(in), rq)
+        : new ConvKernel(op.input(0), op.output(0), g, w.data(), bias, zeroPoint(in), rq);
   }
 
   private Kernel depthwise(OperatorDef op) {

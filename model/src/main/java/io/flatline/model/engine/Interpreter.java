@@ -46,6 +46,18 @@ public final class Interpreter {
     return null;
   }
 
+  Kernel[] kernels() {
+    return kernels;
+  }
+
+  Object[] slots() {
+    return slots;
+  }
+
+  TfliteModel graph() {
+    return graph;
+  }
+
   public Arithmetic arithmetic() {
     return arithmetic;
   }
@@ -87,7 +99,8 @@ public final class Interpreter {
     }
   }
 
-  private void store(byte[] out, int offset) {
+  /** Copies the graph output, in its own type, into {@code out}. */
+  void store(byte[] out, int offset) {
     Object slot = slots[output];
     if (slot instanceof byte[] b) {
       System.arraycopy(b, 0, out, offset, b.length);

@@ -49,6 +49,19 @@ final class MeanKernel implements Kernel {
     }
   }
 
+  /** Whether this reduces a (1, T, F) tensor over T alone: the pooling a sliding window can update. */
+  boolean reducesTimeOf(int steps, int filters) {
+    return outputs == filters && target.length == steps * filters && target[filters] == 0 && target[1] == 1;
+  }
+
+  Mean mean() {
+    return mean;
+  }
+
+  int output() {
+    return out;
+  }
+
   @Override
   public void run(Object[] slots) {
     byte[] x = (byte[]) slots[in];
