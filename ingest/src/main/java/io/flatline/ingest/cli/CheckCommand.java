@@ -6,6 +6,7 @@ import io.flatline.ingest.devicemap.Device;
 import io.flatline.ingest.devicemap.DeviceMap;
 import io.flatline.ingest.devicemap.DeviceMapException;
 import io.flatline.ingest.devicemap.DeviceMapLoader;
+import io.flatline.ingest.devicemap.ValidRange;
 import io.flatline.ingest.metrics.IngestMetrics;
 import io.flatline.ingest.modbus.RegisterReader;
 import io.flatline.ingest.poll.DevicePoller;
@@ -108,8 +109,8 @@ final class CheckCommand implements Callable<Integer> {
             for (int i = 0; i < device.channels().size(); i++) {
                 Channel channel = device.channels().get(i);
                 float value = reading.getValues().get(i);
-                text.append(String.format(Locale.ROOT, "    %-20s %14.6g%s%n", channel.name(), value,
-                        channel.validRange().contains(value) ? "" : "   OUT OF RANGE " + channel.validRange()));
+                text.append(String.format(Locale.ROOT, "    %-20s %16s%s%n", channel.name(), value,
+                        channel.validRange().contains(value) ? "" : "   out of range " + range(channel.validRange())));
             }
             poll.inference().ifPresent(inference -> text.append(board(device.board().orElseThrow(), inference)));
             return new Probe(reading.getQuality(), text.toString());
@@ -128,10 +129,18 @@ final class CheckCommand implements Callable<Integer> {
                 values, board.modelId().map(id -> ", model " + id).orElse(""));
     }
 
+    private static String millis(java.time.Duration duration) {
+        return duration.toMillis() + "ms";
+    }
+
+    private static String range(ValidRange range) {
+        return "[" + range.min() + ", " + range.max() + "]";
+    }
+
     private static String summary(Device device) {
         List<RegisterRange> blocks = device.blocks();
         return String.format(Locale.ROOT, "  %s: %s unit %d every %s, %d channels%s, %d block reads %s",
-                device.id(), device.endpoint(), device.unitId(), device.interval(), device.channels().size(),
+                device.id(), device.endpoint(), device.unitId(), millis(device.interval()), device.channels().size(),
                 device.board().isPresent() ? " + board" : "", blocks.size(),
                 blocks.stream().map(b -> b.kind().name().toLowerCase(Locale.ROOT).charAt(0) + "" + b.start() + "+" + b.count()).toList());
     }
