@@ -17,9 +17,12 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -42,6 +45,11 @@ public final class IngestCommand implements Callable<Integer> {
             description = "A Kafka producer property (security.protocol, sasl.*, ssl.*, ...) or a topic name "
                     + "(flatline.topic.sensor-readings=...). Repeatable.")
     private Map<String, String> properties = new LinkedHashMap<>();
+
+    @Option(names = "--properties-file", paramLabel = "FILE",
+            description = "Kafka client properties from a file (keeps SASL passwords off the command line); "
+                    + "--property wins over it.")
+    private Path propertiesFile;
 
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9464",
             description = "Port of the Prometheus endpoint (/metrics); -1 turns it off. Default: ${DEFAULT-VALUE}.")
@@ -67,7 +75,18 @@ public final class IngestCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return 1;
         }
-        Map<String, String> config = new LinkedHashMap<>(properties);
+        Map<String, String> config = new LinkedHashMap<>();
+        if (propertiesFile != null) {
+            Properties fromFile = new Properties();
+            try (Reader reader = Files.newBufferedReader(propertiesFile)) {
+                fromFile.load(reader);
+            } catch (IOException e) {
+                err.println(propertiesFile + ": cannot read: " + e.getMessage());
+                return 1;
+            }
+            fromFile.stringPropertyNames().forEach(k -> config.put(k, fromFile.getProperty(k)));
+        }
+        config.putAll(properties);
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         IngestMetrics metrics = new IngestMetrics();
         HTTPServer http = null;

@@ -125,10 +125,12 @@ class IngestCommandTest {
             metricsPort = free.getLocalPort();
         }
         Path file = mapOfTheFakeDevice();
+        Path client = Files.writeString(dir.resolve("client.properties"), "linger.ms=5\nclient.id=from-file\n");
         IngestCommand command = new IngestCommand();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run(command, "--devices", file.toString(),
                 "--bootstrap-servers", kafka.bootstrapServers(), "--property", "flatline.topic.sensor-readings=" + topic,
-                "--property", "linger.ms=5", "--metrics-port", String.valueOf(metricsPort)));
+                "--properties-file", client.toString(), "--property", "client.id=ingest-under-test",
+                "--metrics-port", String.valueOf(metricsPort)));
 
         List<ConsumerRecord<String, SensorReading>> records = TopicReader.read(kafka.bootstrapServers(),
                 Topics.fromConfig(Map.of("flatline.topic.sensor-readings", topic)).sensorReadings(), 3, Duration.ofSeconds(30));

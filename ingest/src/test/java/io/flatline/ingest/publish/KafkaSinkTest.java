@@ -38,6 +38,15 @@ class KafkaSinkTest {
     }
 
     @Test
+    void clientPropertiesPassThroughAndOverrideTheDefaultsButTopicNamesStayOut() {
+        Map<String, Object> config = KafkaSink.producerConfig(Map.of("compression.type", "zstd",
+                "security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512", "flatline.topic.alerts", "x"));
+        assertThat(config).containsEntry("compression.type", "zstd").containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512").containsEntry("acks", "all")
+                .containsEntry("enable.idempotence", "true").doesNotContainKey("flatline.topic.alerts");
+    }
+
+    @Test
     void publishesRecordsKeyedByDeviceThatDecodeWithTheSchemas() {
         EmbeddedKafka kafka = EmbeddedKafka.shared();
         String prefix = "sink-" + UUID.randomUUID();
