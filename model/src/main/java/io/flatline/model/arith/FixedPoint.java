@@ -40,10 +40,11 @@ public final class FixedPoint {
 
   /** std::round on a double: halves go away from zero. */
   public static long roundHalfAway(double x) {
-    double r = Math.floor(Math.abs(x) + 0.5);
-    // floor(|x|+0.5) errs for the largest double below 0.5, whose sum rounds up to 1.0.
-    if (r - Math.abs(x) > 0.5) {
-      r -= 1;
+    double a = Math.abs(x);
+    double r = Math.floor(a);
+    // a - floor(a) is exact, unlike floor(a + 0.5), which rounds 0.5 - 2^-54 up to 1.
+    if (a - r >= 0.5) {
+      r += 1;
     }
     return (long) Math.copySign(r, x);
   }
