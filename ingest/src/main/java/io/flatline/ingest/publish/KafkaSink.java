@@ -55,6 +55,22 @@ public final class KafkaSink implements ReadingSink, AutoCloseable {
         this.readings = new Target<>(topics.sensorReadings());
         this.inferences = new Target<>(topics.boardInferences());
         this.producer = new KafkaProducer<>(producerConfig(properties), new StringSerializer(), new ByteArraySerializer());
+        for (String topic : new String[] {readings.name(), inferences.name()}) {
+            awaitMetadata(topic);
+        }
+    }
+
+    /**
+     * Fetches a topic's metadata up front, so the first polls do not wait for it, and so a missing topic is said
+     * plainly at start (ingest does not create topics). Polling starts either way; records wait for the broker.
+     */
+    private void awaitMetadata(String topic) {
+        try {
+            producer.partitionsFor(topic);
+        } catch (TimeoutException e) {
+            log.warn("no metadata for topic {} yet (broker unreachable, or the topic does not exist): records for it "
+                    + "wait in the producer", topic);
+        }
     }
 
     static Map<String, Object> producerConfig(Map<String, String> properties) {
