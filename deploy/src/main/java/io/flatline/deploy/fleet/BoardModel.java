@@ -1,0 +1,153 @@
+package io.flatline.deploy.fleet;
+
+import io.flatline.model.arith.Arithmetic;
+import io.flatline.model.engine.Model;
+import io.flatline.model.tflite.SeedModels;
+import io.flatline.streams.config.ModelConfig;
+import io.flatline.streams.quantize.Normalization;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a board runs: the {@code .tflite} bytes flashed on it, the normalisation its firmware applies before
+ * quantizing, and the arithmetic of its runtime. The same triple, given to the reference as a model config, is
+ * what makes a healthy board's input CRC and output match the reference's.
+ */
+public record BoardModel(String name, byte[] tflite, Normalization normalization, Arithmetic arithmetic) {
+
+    /** Where the demo model appears once trained (model config YAML plus the .tflite it names). */
+    public static final String DEMO_RESOURCES = "/io/flatline/deploy/demo/";
+
+    public BoardModel {
+        tflite = tflite.clone();
+    }
+
+    @Override
+    public byte[] tflite() {
+        return tflite.clone();
+    }
+
+    /** The model id predictions carry: the SHA-256 of the file. */
+    public String modelId() {
+        return Model.sha256(tflite);
+    }
+
+    public Model load() {
+        try {
+            return Model.load(tflite);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("The model " + name + " cannot be run: " + e.getMessage(), e);
+        }
+    }
+
+    /** The model a streams model config names, with its normalisation and kernels. */
+    public static BoardModel of(ModelConfig config) {
+        try {
+            return new BoardModel(config.modelFile().getFileName().toString(), Files.readAllBytes(config.modelFile()),
+                    config.normalization(), config.kernels());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the model " + config.modelFile(), e);
+        }
+    }
+
+    /** Reads a model config file (which names the .tflite beside it). */
+    public static BoardModel ofConfig(Path modelConfig) {
+        return of(ModelConfig.load(modelConfig));
+    }
+
+    /**
+     * A demo model config from the classpath ({@code demo.yaml} or {@code saturated.yaml} with the .tflite it
+     * names), copied to {@code dir} so that {@link ModelConfig#load} can resolve the file; empty while the demo
+     * model is not built into the jar.
+     */
+    public static Optional<Path> extractDemoConfig(String configName, Path dir) {
+        String configResource = DEMO_RESOURCES + configName;
+        try (InputStream config = BoardModel.class.getResourceAsStream(configResource)) {
+            if (config == null) {
+                return Optional.empty();
+            }
+            Files.createDirectories(dir);
+            Path configFile = dir.resolve(configName);
+            Files.write(configFile, config.readAllBytes());
+            for (String tflite : List.of("demo.tflite", "saturated.tflite")) {
+                try (InputStream model = BoardModel.class.getResourceAsStream(DEMO_RESOURCES + tflite)) {
+                    if (model != null) {
+                        Files.write(dir.resolve(tflite), model.readAllBytes());
+                    }
+                }
+            }
+            return Optional.of(configFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot copy the demo model to " + dir, e);
+        }
+    }
+
+    /**
+     * The stand-in while no trained model exists: the field report's seed model (a (1,50,10) Conv1D CNN with 5
+     * outputs), with a z-score normalisation measured on {@link SignalGenerator} samples across every regime.
+     */
+    public static BoardModel seed(long seed) {
+        byte[] tflite = SeedModels.bytes(SeedModels.Spec.fieldReport(seed));
+        return new BoardModel("seed-" + seed + ".tflite", tflite, measuredZScore(seed, 1.0), Arithmetic.LITERT);
+    }
+
+    /**
+     * The seed model fed through a normalisation whose standard deviations are {@code collapse} times too large:
+     * the normalised values all but vanish against the input scale, so the window uses a handful of int8
+     * levels and the output hardly moves. A stand-in for a saturated model until the demo's exists.
+     */
+    public static BoardModel saturatedSeed(long seed, double collapse) {
+        byte[] tflite = SeedModels.bytes(SeedModels.Spec.fieldReport(seed));
+        return new BoardModel("seed-" + seed + "-saturated.tflite", tflite, measuredZScore(seed, collapse),
+                Arithmetic.LITERT);
+    }
+
+    /** Per-channel mean and standard deviation of simulated samples over every regime, std multiplied by {@code stretch}. */
+    public static Normalization.ZScore measuredZScore(long seed, double stretch) {
+        int channels = SignalGenerator.CHANNELS;
+        double[] sum = new double[channels];
+        double[] sumSq = new double[channels];
+        int n = 0;
+        SignalGenerator generator = new SignalGenerator(seed);
+        RegimeSchedule schedule = new RegimeSchedule(seed, 200, 200, Regime.NORMAL);
+        for (int i = 0; i < 200 * Regime.values().length * 2; i++) {
+            float[] x = generator.next(schedule.next());
+            for (int c = 0; c < channels; c++) {
+                sum[c] += x[c];
+                sumSq[c] += (double) x[c] * x[c];
+            }
+            n++;
+        }
+        float[] mean = new float[channels];
+        float[] std = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            double m = sum[c] / n;
+            mean[c] = (float) m;
+            std[c] = (float) (Math.sqrt(Math.max(sumSq[c] / n - m * m, 1e-12)) * stretch);
+        }
+        return new Normalization.ZScore(mean, std);
+    }
+
+    @Override
+    public String toString() {
+        return "BoardModel[" + name + ", " + arithmetic + ", " + normalization.getClass().getSimpleName() + "]";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BoardModel other && name.equals(other.name) && Arrays.equals(tflite, other.tflite)
+                && normalization.equals(other.normalization) && arithmetic == other.arithmetic;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(tflite) * 31 + name.hashCode();
+    }
+}
