@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 
 import io.flatline.schemas.topic.TopicProvisioner;
 import io.flatline.schemas.topic.Topics;
@@ -32,11 +33,19 @@ public final class FlatlineStreams implements AutoCloseable {
     private final KafkaStreams streams;
     private final PipelineCounters counters;
     private final HttpApi http;
+    private final CompletableFuture<KafkaStreams.State> stopped;
 
-    private FlatlineStreams(KafkaStreams streams, PipelineCounters counters, HttpApi http) {
+    private FlatlineStreams(KafkaStreams streams, PipelineCounters counters, HttpApi http,
+                            CompletableFuture<KafkaStreams.State> stopped) {
         this.streams = streams;
         this.counters = counters;
         this.http = http;
+        this.stopped = stopped;
+    }
+
+    /** Completes with ERROR or NOT_RUNNING once the application has stopped, for whatever reason. */
+    public CompletableFuture<KafkaStreams.State> stopped() {
+        return stopped;
     }
 
     public static FlatlineStreams start(StreamsSettings settings, ModelConfig config, ReferenceModel model) {
@@ -56,14 +65,20 @@ public final class FlatlineStreams implements AutoCloseable {
         }
         PipelineCounters counters = new PipelineCounters();
         KafkaStreams streams = new KafkaStreams(new FlatlineTopology(topics, config, model, counters).build(), props);
-        streams.setStateListener((now, before) -> log.info("Kafka Streams {} -> {}", before, now));
+        CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
+        streams.setStateListener((now, before) -> {
+            log.info("Kafka Streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                stopped.complete(now);
+            }
+        });
         streams.start();
         if (http != null) {
             http.serve(streams, new DeviceViews(), new MetricsText(counters, streams));
         }
         log.info("Flatline streams started: model {} ({}), {}x{} window, stride {}", config.modelFile().getFileName(),
                 model.modelId().substring(0, 12), model.timeSteps(), model.channels(), config.window().stride());
-        return new FlatlineStreams(streams, counters, http);
+        return new FlatlineStreams(streams, counters, http, stopped);
     }
 
     private static void provisionTopics(StreamsSettings settings, Topics topics, Properties props) {

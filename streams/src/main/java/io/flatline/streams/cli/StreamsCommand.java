@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 
 import io.flatline.streams.app.FlatlineStreams;
 import io.flatline.streams.app.StreamsSettings;
@@ -44,22 +44,22 @@ public final class StreamsCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Runs the streams application alone, without the launcher (as a container or a test's child process does). */
+    public static void main(String[] args) {
+        System.exit(new picocli.CommandLine(new StreamsCommand()).execute(args));
+    }
+
     @Override
     public Integer call() throws Exception {
         ModelConfig modelConfig = ModelConfig.load(config);
         StreamsSettings settings = new StreamsSettings(config, bootstrapServers, properties, httpAddress(http));
         EngineReferenceModel model = EngineReferenceModel.load(modelConfig);
-        CountDownLatch stopped = new CountDownLatch(1);
+        CompletableFuture<Void> interrupted = new CompletableFuture<>();
         try (FlatlineStreams app = FlatlineStreams.start(settings, modelConfig, model)) {
-            app.streams().setStateListener((now, before) -> {
-                if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-                    stopped.countDown();
-                }
-            });
             // Ctrl-C: let the main thread close the application (flush, commit, leave the group) before the JVM goes.
             Thread main = Thread.currentThread();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stopped.countDown();
+                interrupted.complete(null);
                 try {
                     main.join(45_000);
                 } catch (InterruptedException e) {
@@ -67,8 +67,8 @@ public final class StreamsCommand implements Callable<Integer> {
                 }
             }, "streams-shutdown"));
             spec.commandLine().getErr().println("flatline streams: running; Ctrl-C stops it");
-            stopped.await();
-            return app.streams().state() == KafkaStreams.State.ERROR ? 1 : 0;
+            CompletableFuture.anyOf(interrupted, app.stopped()).join();
+            return app.stopped().getNow(null) == KafkaStreams.State.ERROR ? 1 : 0;
         }
     }
 

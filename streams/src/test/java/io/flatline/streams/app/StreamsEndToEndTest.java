@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +23,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.flatline.broker.KafkaCluster;
 import io.flatline.model.arith.Arithmetic;
 import io.flatline.model.engine.Model;
-import io.flatline.model.tflite.SeedModels;
 import io.flatline.schemas.Alert;
 import io.flatline.schemas.AlertKind;
 import io.flatline.schemas.AlertSource;
@@ -41,8 +39,6 @@ import io.flatline.streams.infer.EngineReferenceModel;
 import io.flatline.streams.quantize.InputQuantizer;
 import io.flatline.streams.quantize.Normalization;
 import io.flatline.testkit.KafkaClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -58,8 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(KafkaClusterExtension.class)
 class StreamsEndToEndTest {
 
-    private static final int STEPS = 50;
-    private static final int CHANNELS = 10;
+    private static final int STEPS = StreamsFixture.STEPS;
+    private static final int CHANNELS = StreamsFixture.CHANNELS;
     private static final int READINGS = 140;
 
     @TempDir
@@ -76,29 +72,13 @@ class StreamsEndToEndTest {
 
     @Test
     void eachFaultRaisesItsAlertWithItsDiagnosisAndHealthyDevicesRaiseNone(KafkaCluster kafka) throws Exception {
-        String prefix = KafkaClusterExtension.uniqueName("e2e");
-        Map<String, String> props = new HashMap<>();
-        for (String id : Topics.ids()) {
-            props.put(Topics.TOPIC_PREFIX + id, prefix + "." + id);
-        }
-        props.put("application.id", prefix);
-        props.put("state.dir", dir.resolve("state").toString());
-        props.put("commit.interval.ms", "100");
-        props.put(StreamsSettings.DEAD_LETTER_TOPIC, prefix + ".dead-letters");
-        props.put(StreamsSettings.PARTITIONS, "3");
-        Path modelFile = Files.write(dir.resolve("seed.tflite"), SeedModels.bytes(SeedModels.Spec.fieldReport(1)));
-        Path configFile = Files.writeString(dir.resolve("flatline.yaml"), """
-                model:
-                  file: seed.tflite
-                  kernels: litert
-                  labels: [c0, c1, c2, c3, c4]
-                detector:
-                  stuckRunLength: 20
-                  minDistinctInputs: 10
-                  staleRunLength: 20
+        StreamsFixture fixture = new StreamsFixture(kafka, dir, StreamsFixture.defaultConfig() + """
                 comparison:
                   divergenceRun: 5
                 """);
+        Path configFile = fixture.configFile;
+        Path modelFile = dir.resolve("seed.tflite");
+        Map<String, String> props = fixture.instance("a");
         ModelConfig config = ModelConfig.load(configFile);
         StreamsSettings settings = new StreamsSettings(configFile, kafka.bootstrapServers(), props,
                 Optional.of(new InetSocketAddress("127.0.0.1", 0)));
@@ -109,8 +89,8 @@ class StreamsEndToEndTest {
 
         List<Prediction> predictions = new CopyOnWriteArrayList<>();
         List<Alert> alerts = new CopyOnWriteArrayList<>();
-        closing.add(collect(kafka, topics.predictions(), predictions));
-        closing.add(collect(kafka, topics.alerts(), alerts));
+        closing.add(fixture.collect(topics.predictions(), predictions));
+        closing.add(fixture.collect(topics.alerts(), alerts));
 
         Model model = Model.load(modelFile);
         InputQuantizer quantizer = new InputQuantizer(new Normalization.None(), model.input().scale(),
@@ -190,6 +170,21 @@ class StreamsEndToEndTest {
         HttpResponse<String> fleet = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + app.httpPort() + "/fleet")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(fleet.body()).contains("\"devices\" : 4");
+
+        // A record that is not a SensorReading goes to the dead-letter topic; the application keeps going.
+        try (var raw = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            raw.send(new ProducerRecord<>(topics.sensorReadings().name(), "healthy", "{\"not\": \"avro\"}")).get();
+        }
+        List<String> deadLetters = new CopyOnWriteArrayList<>();
+        closing.add(fixture.collect(new Topic<>("dead-letters", props.get(StreamsSettings.DEAD_LETTER_TOPIC),
+                org.apache.kafka.common.serialization.Serdes.String(),
+                org.apache.kafka.common.serialization.Serdes.String(), false), deadLetters));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(deadLetters).containsExactly("{\"not\": \"avro\"}"));
+        assertThat(app.streams().state()).isEqualTo(org.apache.kafka.streams.KafkaStreams.State.RUNNING);
     }
 
     private static List<Alert> raised(List<Alert> alerts, String device) {
@@ -210,28 +205,5 @@ class StreamsEndToEndTest {
             System.arraycopy(rows.get(t), 0, out, t * CHANNELS, CHANNELS);
         }
         return out;
-    }
-
-    /** Reads a topic into a list on a background thread until closed. */
-    private static <V> AutoCloseable collect(KafkaCluster kafka, Topic<String, V> topic, List<V> into) {
-        var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, KafkaClusterExtension.uniqueName("collect"),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                topic.keyDeserializer(), topic.valueDeserializer());
-        consumer.subscribe(List.of(topic.name()));
-        var running = new java.util.concurrent.atomic.AtomicBoolean(true);
-        Thread t = new Thread(() -> {
-            while (running.get()) {
-                consumer.poll(Duration.ofMillis(100)).forEach(r -> into.add(r.value()));
-            }
-            consumer.close();
-        }, "collect-" + topic.id());
-        t.start();
-        return () -> {
-            running.set(false);
-            t.join(10_000);
-        };
     }
 }
