@@ -3,14 +3,21 @@ package io.flatline.deploy.fleet;
 import io.flatline.model.arith.Arithmetic;
 import io.flatline.model.engine.Model;
 import io.flatline.model.tflite.SeedModels;
+import io.flatline.model.tflite.TensorDef;
+import io.flatline.model.tflite.TensorType;
+import io.flatline.model.tflite.TfliteModel;
+import io.flatline.model.tflite.TfliteWriter;
 import io.flatline.streams.config.ModelConfig;
 import io.flatline.streams.quantize.Normalization;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -99,14 +106,33 @@ public record BoardModel(String name, byte[] tflite, Normalization normalization
     }
 
     /**
-     * The seed model fed through a normalisation whose standard deviations are {@code collapse} times too large:
-     * the normalised values all but vanish against the input scale, so the window uses a handful of int8
-     * levels and the output hardly moves. A stand-in for a saturated model until the demo's exists.
+     * The stand-in for a saturated model until the demo's exists: the same seed model with its convolution's
+     * biases pushed far negative, so every ReLU output is 0 whatever the input ("conv1 output 100% zero after
+     * ReLU") and the output never moves, on the board and in the reference alike, while the inputs keep
+     * changing. The normalisation is the healthy one: the inputs use many int8 levels.
      */
-    public static BoardModel saturatedSeed(long seed, double collapse) {
-        byte[] tflite = SeedModels.bytes(SeedModels.Spec.fieldReport(seed));
-        return new BoardModel("seed-" + seed + "-saturated.tflite", tflite, measuredZScore(seed, collapse),
-                Arithmetic.LITERT);
+    public static BoardModel saturatedSeed(long seed) {
+        TfliteModel graph = SeedModels.build(SeedModels.Spec.fieldReport(seed));
+        List<TensorDef> tensors = new ArrayList<>(graph.tensors());
+        boolean found = false;
+        for (int i = 0; i < tensors.size(); i++) {
+            TensorDef t = tensors.get(i);
+            if (t.name().equals("conv1d/BiasAdd") && t.type() == TensorType.INT32 && t.data() != null) {
+                ByteBuffer dead = ByteBuffer.allocate(t.data().length).order(ByteOrder.LITTLE_ENDIAN);
+                while (dead.hasRemaining()) {
+                    dead.putInt(-(1 << 24));
+                }
+                tensors.set(i, new TensorDef(t.index(), t.name(), t.shape(), t.type(), t.quantization(), dead.array()));
+                found = true;
+            }
+        }
+        if (!found) {
+            throw new IllegalStateException("The seed model has no conv1d/BiasAdd tensor to saturate");
+        }
+        TfliteModel dead = new TfliteModel(graph.version(), graph.description(), tensors, graph.operators(),
+                graph.inputs(), graph.outputs());
+        return new BoardModel("seed-" + seed + "-saturated.tflite", TfliteWriter.write(dead),
+                measuredZScore(seed, 1.0), Arithmetic.LITERT);
     }
 
     /** Per-channel mean and standard deviation of simulated samples over every regime, std multiplied by {@code stretch}. */

@@ -42,7 +42,7 @@ class FleetSimulatorTest {
     @BeforeAll
     static void models() {
         healthy = BoardModel.seed(21);
-        saturated = BoardModel.saturatedSeed(21, 50);
+        saturated = BoardModel.saturatedSeed(21);
     }
 
     @Test

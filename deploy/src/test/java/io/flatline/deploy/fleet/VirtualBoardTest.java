@@ -147,6 +147,32 @@ class VirtualBoardTest {
     }
 
     @Test
+    void aSaturatedModelIsStuckOnTheBoardAndInTheReferenceWhileTheInputsMove() throws Exception {
+        BoardModel saturated = BoardModel.saturatedSeed(11);
+        Model dead = saturated.load();
+        try (VirtualBoard board = VirtualBoard.start(new BoardSpec("board-s", Fault.SATURATED_MODEL, saturated, 8, 0), dead);
+             BoardClient client = new BoardClient(board.port(), board.outputs())) {
+            BoardClient.ReferenceWindow reference = new BoardClient.ReferenceWindow(dead, saturated.normalization());
+            Set<Long> crcs = new HashSet<>();
+            Set<String> outputs = new HashSet<>();
+            for (int i = 0; i < 100; i++) {
+                BoardClient.Poll poll = client.poll();
+                reference.add(poll.values());
+                if (reference.full()) {
+                    byte[] window = reference.window();
+                    assertThat(poll.crc()).isEqualTo(InputQuantizer.crc32(window));
+                    assertThat(InputQuantizer.distinctLevels(window)).isGreaterThan(20);
+                    assertThat(poll.netOut()).containsExactly(dead.run(window, Arithmetic.LITERT));
+                    crcs.add(poll.crc());
+                    outputs.add(Arrays.toString(poll.netOut()));
+                }
+            }
+            assertThat(crcs).hasSize(51);
+            assertThat(outputs).hasSize(1);
+        }
+    }
+
+    @Test
     void otherUnitIdsAndRegistersAreRefusedAndReadsOfTheBoardBlockAloneTakeNoSample() throws Exception {
         try (VirtualBoard board = VirtualBoard.start(new BoardSpec("board-t", Fault.HEALTHY, boardModel, 1, 0), model);
              BoardClient client = new BoardClient(board.port(), board.outputs())) {
