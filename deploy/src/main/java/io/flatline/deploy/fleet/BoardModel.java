@@ -161,6 +161,72 @@ public record BoardModel(String name, byte[] tflite, Normalization normalization
         return new Normalization.ZScore(mean, std);
     }
 
+    /**
+     * Writes this model as the streams application reads it: the {@code .tflite} file and a model config
+     * {@code <baseName>.yaml} beside it naming the file, the kernels, the labels and the normalisation (floats
+     * written exactly). Returns the config file.
+     */
+    public Path writeModelConfig(Path dir, String baseName, List<String> labels) {
+        StringBuilder y = new StringBuilder();
+        y.append("# The model config of simulated boards (").append(name).append(")\n");
+        y.append("model:\n");
+        y.append("  file: ").append(baseName).append(".tflite\n");
+        y.append("  kernels: ").append(arithmetic.name().toLowerCase(java.util.Locale.ROOT)).append('\n');
+        y.append("  labels: [").append(String.join(", ", labels)).append("]\n");
+        y.append("normalization:\n");
+        if (normalization instanceof Normalization.ZScore z) {
+            y.append("  method: zscore\n");
+            y.append("  mean: ").append(exact(z.mean())).append('\n');
+            y.append("  std: ").append(exact(z.std())).append('\n');
+        } else if (normalization instanceof Normalization.MinMax m) {
+            y.append("  method: minmax\n");
+            y.append("  min: ").append(exact(m.min())).append('\n');
+            y.append("  max: ").append(exact(m.max())).append('\n');
+        } else {
+            y.append("  method: none\n");
+        }
+        try {
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(baseName + ".tflite"), tflite);
+            Path config = dir.resolve(baseName + ".yaml");
+            Files.writeString(config, y.toString());
+            return config;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the model config to " + dir, e);
+        }
+    }
+
+    /** The class labels of the simulator's regimes, in the model's output order. */
+    public static List<String> regimeLabels() {
+        return Arrays.stream(Regime.values()).map(Regime::label).toList();
+    }
+
+    /** What a fleet runs by default: the healthy boards' model and the saturated-model boards' model. */
+    public record Defaults(BoardModel model, BoardModel saturated, String source) {
+    }
+
+    /**
+     * The demo models from the classpath when they are built in ({@code demo.yaml}, {@code saturated.yaml}),
+     * copied to {@code dir}; else the seed stand-ins {@link #seed(long)} and {@link #saturatedSeed(long)}.
+     */
+    public static Defaults defaults(Path dir) {
+        Optional<Path> demo = extractDemoConfig("demo.yaml", dir);
+        if (demo.isPresent()) {
+            BoardModel model = ofConfig(demo.get());
+            BoardModel saturated = extractDemoConfig("saturated.yaml", dir).map(BoardModel::ofConfig).orElse(model);
+            return new Defaults(model, saturated, "the demo model (classpath " + DEMO_RESOURCES + ")");
+        }
+        return new Defaults(seed(1), saturatedSeed(1), "the seed stand-in model (the demo model is not built in)");
+    }
+
+    private static String exact(float[] values) {
+        StringBuilder out = new StringBuilder("[");
+        for (int i = 0; i < values.length; i++) {
+            out.append(i == 0 ? "" : ", ").append((double) values[i]);
+        }
+        return out.append(']').toString();
+    }
+
     @Override
     public String toString() {
         return "BoardModel[" + name + ", " + arithmetic + ", " + normalization.getClass().getSimpleName() + "]";
@@ -169,7 +235,17 @@ public record BoardModel(String name, byte[] tflite, Normalization normalization
     @Override
     public boolean equals(Object o) {
         return o instanceof BoardModel other && name.equals(other.name) && Arrays.equals(tflite, other.tflite)
-                && normalization.equals(other.normalization) && arithmetic == other.arithmetic;
+                && sameNormalization(normalization, other.normalization) && arithmetic == other.arithmetic;
+    }
+
+    private static boolean sameNormalization(Normalization a, Normalization b) {
+        if (a instanceof Normalization.ZScore x && b instanceof Normalization.ZScore y) {
+            return Arrays.equals(x.mean(), y.mean()) && Arrays.equals(x.std(), y.std());
+        }
+        if (a instanceof Normalization.MinMax x && b instanceof Normalization.MinMax y) {
+            return Arrays.equals(x.min(), y.min()) && Arrays.equals(x.max(), y.max());
+        }
+        return a.getClass() == b.getClass();
     }
 
     @Override
