@@ -60,7 +60,8 @@ public final class HttpApi implements AutoCloseable {
     private static final String LOCAL = "/local";
 
     private final HttpServer server;
-    private final HostInfo self;
+    private final HostInfo bound;
+    private HostInfo self;
     private KafkaStreams streams;
     private DeviceViews views;
     private MetricsText metrics;
@@ -72,7 +73,8 @@ public final class HttpApi implements AutoCloseable {
      */
     public HttpApi(InetSocketAddress bind) throws IOException {
         this.server = HttpServer.create(bind, 64);
-        this.self = new HostInfo(bind.getHostString(), server.getAddress().getPort());
+        this.bound = new HostInfo(bind.getHostString(), server.getAddress().getPort());
+        this.self = bound;
         server.setExecutor(Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "flatline-http");
             t.setDaemon(true);
@@ -81,9 +83,14 @@ public final class HttpApi implements AutoCloseable {
         server.createContext("/", this::handle);
     }
 
-    /** Where the other instances reach this one: Kafka Streams' {@code application.server}. */
+    /** Where the API listens, its port resolved when it was 0. */
     public HostInfo hostInfo() {
-        return self;
+        return bound;
+    }
+
+    /** Where the other instances reach this one (Kafka Streams' {@code application.server}). */
+    public void advertiseAs(HostInfo advertised) {
+        this.self = advertised;
     }
 
     public void serve(KafkaStreams app, DeviceViews deviceViews, MetricsText metricsText) {
@@ -91,11 +98,11 @@ public final class HttpApi implements AutoCloseable {
         this.views = deviceViews;
         this.metrics = metricsText;
         server.start();
-        log.info("HTTP API on http://{}:{}/", self.host(), self.port());
+        log.info("HTTP API on http://{}:{}/ (advertised as {})", bound.host(), bound.port(), self);
     }
 
     public int port() {
-        return self.port();
+        return bound.port();
     }
 
     @Override

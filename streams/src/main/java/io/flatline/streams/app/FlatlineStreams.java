@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,10 @@ public final class FlatlineStreams implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot listen on " + settings.http().get() + ": " + e.getMessage(), e);
             }
-            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, http.hostInfo().host() + ":" + http.hostInfo().port());
+            // Behind a load balancer or in a pod, the address others reach this instance at is not the bound one:
+            // an application.server the user gives wins, and the API compares routes against it.
+            props.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, http.hostInfo().host() + ":" + http.hostInfo().port());
+            http.advertiseAs(HostInfo.buildFromEndpoint(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG)));
         }
         PipelineCounters counters = new PipelineCounters();
         KafkaStreams streams = new KafkaStreams(new FlatlineTopology(topics, config, model, counters).build(), props);

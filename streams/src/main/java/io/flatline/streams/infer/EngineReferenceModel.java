@@ -1,15 +1,19 @@
 package io.flatline.streams.infer;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 import io.flatline.model.arith.Arithmetic;
-import io.flatline.model.engine.Interpreter;
+import io.flatline.model.engine.SlidingWindow;
 import io.flatline.model.engine.Model;
 import io.flatline.model.engine.TensorInfo;
 import io.flatline.model.engine.UnsupportedModelException;
 import io.flatline.model.tflite.ModelFormatException;
 import io.flatline.model.tflite.TensorType;
+import io.flatline.model.trace.Layer;
+import io.flatline.model.trace.Trace;
 import io.flatline.streams.config.ModelConfig;
 
 /** The fleet's {@code .tflite} model run by Flatline's int8 engine, in the arithmetic the config names. */
@@ -105,12 +109,69 @@ public final class EngineReferenceModel implements ReferenceModel {
 
     @Override
     public Runner newRunner() {
-        Interpreter interpreter = model.newInterpreter(arithmetic);
-        return (window, newRows) -> interpreter.run(window);
+        return new SlidingRunner(new SlidingWindow(model, arithmetic), timeSteps, channels);
     }
 
+    /**
+     * Runs each window through the engine's incremental path when it is the previous one slid by
+     * {@code newRows}, and in full otherwise. The slide is checked against the rows the runner holds, not
+     * trusted: after a rebalance, a restore or a reset the caller's bookkeeping and the runner's can differ,
+     * and the price of the check is one comparison of a few hundred bytes.
+     */
+    private static final class SlidingRunner implements Runner {
+        private final SlidingWindow sliding;
+        private final int timeSteps;
+        private final int channels;
+        private boolean primed;
+
+        SlidingRunner(SlidingWindow sliding, int timeSteps, int channels) {
+            this.sliding = sliding;
+            this.timeSteps = timeSteps;
+            this.channels = channels;
+        }
+
+        @Override
+        public byte[] run(byte[] window, int newRows) {
+            boolean slid = primed && newRows > 0 && newRows < timeSteps && Arrays.equals(
+                    sliding.window(), newRows * channels, timeSteps * channels,
+                    window, 0, (timeSteps - newRows) * channels);
+            primed = true;
+            return slid ? sliding.push(Arrays.copyOfRange(window, (timeSteps - newRows) * channels, window.length))
+                    : sliding.reset(window);
+        }
+    }
+
+    /**
+     * Traces both windows and names the first layer whose output is the same for both: past it, nothing of
+     * the difference between the inputs is left. Adds how the current window's layers use their int8 range.
+     */
     @Override
     public String saturationEvidence(byte[] previousWindow, byte[] window) {
-        return "";
+        List<Layer> before = Trace.run(model, previousWindow, arithmetic).layers();
+        List<Layer> now = Trace.run(model, window, arithmetic).layers();
+        StringBuilder evidence = new StringBuilder();
+        for (int i = 1; i < now.size(); i++) {
+            if (Arrays.equals(before.get(i).levels(), now.get(i).levels())
+                    && !Arrays.equals(before.get(i - 1).levels(), now.get(i - 1).levels())) {
+                evidence.append("the difference between consecutive windows dies at ").append(layerName(now.get(i)))
+                        .append(" (its output is identical for both); ");
+                break;
+            }
+        }
+        evidence.append("layers on the latest window: ");
+        for (int i = 0; i < now.size(); i++) {
+            Layer layer = now.get(i);
+            if (layer.levels() == null) {
+                continue;
+            }
+            evidence.append(i == 0 ? "" : "; ").append(layerName(layer)).append(' ')
+                    .append(String.format(Locale.ROOT, "uses %d of 256 levels, %.0f%% zero", layer.stats().distinctLevels(),
+                            100 * layer.stats().fractionZero()));
+        }
+        return evidence.toString();
+    }
+
+    private static String layerName(Layer layer) {
+        return layer.operator() < 0 ? "input" : layer.operatorName() + " (" + layer.tensorName() + ")";
     }
 }
