@@ -4,14 +4,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.flatline.model.verify.Metrics;
 import io.flatline.schemas.DeviceHealth;
 import io.flatline.streams.compare.AgreementWindow;
 import io.flatline.streams.compare.BoardMonitor;
 
 /** How a device's state reads as JSON. */
-public class DeviceViews {
+public final class DeviceViews {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final float outputScale;
+    private final int outputZeroPoint;
+
+    /** Outputs are dequantized with the model output's scale and zero point for the validation metrics. */
+    public DeviceViews(float outputScale, int outputZeroPoint) {
+        this.outputScale = outputScale;
+        this.outputZeroPoint = outputZeroPoint;
+    }
 
     /** The health record as it is on the device-health topic. */
     public ObjectNode summary(DeviceHealth h) {
@@ -47,11 +57,39 @@ public class DeviceViews {
         return node;
     }
 
-    protected void agreement(ObjectNode node, AgreementWindow window) {
+    /** The rolling agreement, with the metrics ST Edge AI's validation reports for target against reference. */
+    private void agreement(ObjectNode node, AgreementWindow window) {
         AgreementWindow.Summary s = window.summary();
         node.put("windows", s.windowed());
         node.put("exactMatchRate", s.exactMatchRate());
         node.put("top1AgreementRate", s.top1AgreementRate());
         node.put("maxAbsDiffLsb", s.maxAbsDiffLsb());
+        if (window.count() == 0) {
+            return;
+        }
+        double[][] reference = new double[window.count()][];
+        double[][] board = new double[window.count()][];
+        for (int i = 0; i < window.count(); i++) {
+            reference[i] = dequantize(window.reference(i));
+            board[i] = dequantize(window.board(i));
+        }
+        Metrics m = Metrics.of(reference, board);
+        ObjectNode st = node.putObject("validation");
+        st.put("acc", m.acc());
+        st.put("rmse", m.rmse());
+        st.put("mae", m.mae());
+        st.put("l2r", m.l2r());
+        st.put("mean", m.mean());
+        st.put("std", m.std());
+        st.put("nse", m.nse());
+        st.put("cos", m.cos());
+    }
+
+    private double[] dequantize(byte[] out) {
+        double[] values = new double[out.length];
+        for (int i = 0; i < out.length; i++) {
+            values[i] = (out[i] - outputZeroPoint) * (double) outputScale;
+        }
+        return values;
     }
 }

@@ -78,7 +78,8 @@ public final class FlatlineStreams implements AutoCloseable {
         });
         streams.start();
         if (http != null) {
-            http.serve(streams, new DeviceViews(), new MetricsText(counters, streams));
+            http.serve(streams, new DeviceViews(model.outputScale(), model.outputZeroPoint()),
+                    new MetricsText(counters, streams));
         }
         log.info("Flatline streams started: model {} ({}), {}x{} window, stride {}", config.modelFile().getFileName(),
                 model.modelId().substring(0, 12), model.timeSteps(), model.channels(), config.window().stride());

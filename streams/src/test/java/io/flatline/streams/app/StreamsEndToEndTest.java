@@ -166,7 +166,8 @@ class StreamsEndToEndTest {
         HttpResponse<String> device = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + app.httpPort() + "/devices/npu-stuck")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(device.statusCode()).isEqualTo(200);
-        assertThat(device.body()).contains("\"openAlerts\"").contains("STUCK_OUTPUT").contains("BOARD_RUNTIME");
+        assertThat(device.body()).contains("\"openAlerts\"").contains("STUCK_OUTPUT").contains("BOARD_RUNTIME")
+                .contains("\"validation\"").contains("\"nse\"").contains("\"cos\"");
         HttpResponse<String> fleet = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + app.httpPort() + "/fleet")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(fleet.body()).contains("\"devices\" : 4");
