@@ -1,10 +1,13 @@
 package io.flatline.ingest.cli;
 
+import io.flatline.ingest.devicemap.Device;
 import io.flatline.ingest.devicemap.DeviceMap;
 import io.flatline.ingest.devicemap.DeviceMapException;
 import io.flatline.ingest.devicemap.DeviceMapLoader;
 import io.flatline.ingest.metrics.IngestMetrics;
 import io.flatline.ingest.poll.IngestService;
+import io.flatline.ingest.poll.SeqClock;
+import io.flatline.ingest.poll.SeqClocks;
 import io.flatline.ingest.publish.KafkaSink;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -25,6 +28,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 
 /** {@code flatline ingest}: polls the devices of a map and publishes to Kafka until stopped. */
 @Command(name = "ingest", mixinStandardHelpOptions = true, subcommands = CheckCommand.class,
@@ -51,6 +55,11 @@ public final class IngestCommand implements Callable<Integer> {
                     + "--property wins over it.")
     private Path propertiesFile;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where to keep each device's poll numbering, so that changing a device's interval continues "
+                    + "its seq instead of renumbering it (file seq-clocks.properties, written at start only).")
+    private Path stateDir;
+
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9464",
             description = "Port of the Prometheus endpoint (/metrics); -1 turns it off. Default: ${DEFAULT-VALUE}.")
     private int metricsPort;
@@ -74,6 +83,17 @@ public final class IngestCommand implements Callable<Integer> {
         } catch (DeviceMapException e) {
             err.println(e.getMessage());
             return 1;
+        }
+        Function<Device, SeqClock> seqClocks = d -> SeqClock.forDevice(d.id(), d.interval());
+        if (stateDir != null) {
+            Path file = stateDir.resolve("seq-clocks.properties");
+            try {
+                Map<String, SeqClock> clocks = SeqClocks.resolve(file, map.devices(), System.currentTimeMillis() * 1_000_000L);
+                seqClocks = d -> clocks.get(d.id());
+            } catch (IOException e) {
+                err.println(file + ": cannot use the state file: " + e.getMessage());
+                return 1;
+            }
         }
         Map<String, String> config = new LinkedHashMap<>();
         if (propertiesFile != null) {
@@ -103,7 +123,7 @@ public final class IngestCommand implements Callable<Integer> {
         }
         Thread hook = new Thread(this::stop, "ingest-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (IngestService service = new IngestService(map, sink, metrics)) {
+        try (IngestService service = new IngestService(map, sink, metrics, seqClocks)) {
             service.start();
             spec.commandLine().getOut().printf("ingest: polling %d devices from %s%n", map.devices().size(), devices);
             spec.commandLine().getOut().flush();

@@ -28,18 +28,19 @@ public final class IngestService implements AutoCloseable {
     private final List<RegisterReader> readers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
+    /** Numbers polls by epoch slots alone (see {@link SeqClock}), with real Modbus connections. */
     public IngestService(DeviceMap map, ReadingSink sink, IngestMetrics metrics) {
-        this(map, sink, metrics, IngestService::reader);
+        this(map, sink, metrics, d -> SeqClock.forDevice(d.id(), d.interval()));
     }
 
-    public IngestService(DeviceMap map, ReadingSink sink, IngestMetrics metrics,
-                         Function<Device, RegisterReader> readerFactory) {
+    /** Numbers each device's polls with the clock {@code seqClocks} gives it (see {@link SeqClocks}). */
+    public IngestService(DeviceMap map, ReadingSink sink, IngestMetrics metrics, Function<Device, SeqClock> seqClocks) {
         MonotonicClock clock = new MonotonicClock();
         for (Device device : map.devices()) {
-            RegisterReader reader = readerFactory.apply(device);
+            RegisterReader reader = reader(device);
             readers.add(reader);
             DevicePoller poller = new DevicePoller(device, reader, metrics.device(device.id()), clock);
-            loops.add(new PollLoop(poller, sink, clock, stop));
+            loops.add(new PollLoop(poller, seqClocks.apply(device), sink, clock, stop));
             ids.add(device.id());
         }
     }

@@ -19,21 +19,21 @@ final class PollLoop implements Runnable {
     private final CountDownLatch stop;
     private final SeqClock seqClock;
 
-    PollLoop(DevicePoller poller, ReadingSink sink, MonotonicClock clock, CountDownLatch stop) {
+    PollLoop(DevicePoller poller, SeqClock seqClock, ReadingSink sink, MonotonicClock clock, CountDownLatch stop) {
         this.poller = poller;
+        this.seqClock = seqClock;
         this.sink = sink;
         this.clock = clock;
         this.stop = stop;
-        this.seqClock = SeqClock.forDevice(poller.device().id(), poller.device().interval());
     }
 
     @Override
     public void run() {
         long seq = Long.MIN_VALUE;
         while (stop.getCount() > 0) {
-            long now = clock.epochNanos();
-            seq = Math.max(seq + 1, seqClock.firstSlotFrom(Math.max(now, poller.retryAt())));
             try {
+                long now = clock.epochNanos();
+                seq = Math.max(seq + 1, seqClock.firstSlotFrom(Math.max(now, poller.retryAt())));
                 if (stop.await(seqClock.slotStart(seq) - now, TimeUnit.NANOSECONDS)) {
                     return;
                 }
@@ -44,9 +44,22 @@ final class PollLoop implements Runnable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                // A bug or a sink failure must not silently end this device's polling.
+                // A bug or a sink failure must not silently end this device's polling, nor spin.
                 log.error("{}: poll {} failed", poller.device().id(), seq, e);
+                if (pauseOneInterval()) {
+                    return;
+                }
             }
+        }
+    }
+
+    /** Whether the service stopped during the pause. */
+    private boolean pauseOneInterval() {
+        try {
+            return stop.await(seqClock.intervalNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
         }
     }
 }

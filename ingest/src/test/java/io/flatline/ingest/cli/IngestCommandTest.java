@@ -120,6 +120,7 @@ class IngestCommandTest {
         EmbeddedKafka kafka = EmbeddedKafka.shared();
         String topic = "cli-" + UUID.randomUUID();
         kafka.createTopic(topic, 1);
+        kafka.createTopic(topic + ".inferences", 1);
         int metricsPort;
         try (ServerSocket free = new ServerSocket(0)) {
             metricsPort = free.getLocalPort();
@@ -129,8 +130,9 @@ class IngestCommandTest {
         IngestCommand command = new IngestCommand();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run(command, "--devices", file.toString(),
                 "--bootstrap-servers", kafka.bootstrapServers(), "--property", "flatline.topic.sensor-readings=" + topic,
+                "--property", "flatline.topic.board-inferences=" + topic + ".inferences",
                 "--properties-file", client.toString(), "--property", "client.id=ingest-under-test",
-                "--metrics-port", String.valueOf(metricsPort)));
+                "--state-dir", dir.resolve("state").toString(), "--metrics-port", String.valueOf(metricsPort)));
 
         List<ConsumerRecord<String, SensorReading>> records = TopicReader.read(kafka.bootstrapServers(),
                 Topics.fromConfig(Map.of("flatline.topic.sensor-readings", topic)).sensorReadings(), 3, Duration.ofSeconds(30));
@@ -146,6 +148,7 @@ class IngestCommandTest {
 
         command.stop();
         assertThat(exit.get()).isEqualTo(0);
+        assertThat(Files.readString(dir.resolve("state/seq-clocks.properties"))).contains("press-7=50000000 ");
         assertThat(err.toString()).isEmpty();
     }
 }
