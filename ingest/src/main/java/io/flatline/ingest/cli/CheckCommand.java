@@ -12,8 +12,8 @@ import io.flatline.ingest.modbus.RegisterReader;
 import io.flatline.ingest.poll.DevicePoller;
 import io.flatline.ingest.poll.IngestService;
 import io.flatline.ingest.poll.MonotonicClock;
+import io.flatline.ingest.poll.PollDecoder;
 import io.flatline.ingest.registers.RegisterRange;
-import io.flatline.schemas.BoardInference;
 import io.flatline.schemas.Quality;
 import io.flatline.schemas.SensorReading;
 import picocli.CommandLine.Command;
@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -112,24 +112,22 @@ final class CheckCommand implements Callable<Integer> {
                 text.append(String.format(Locale.ROOT, "    %-20s %16s%s%n", channel.name(), value,
                         channel.validRange().contains(value) ? "" : "   out of range " + range(channel.validRange())));
             }
-            poll.inference().ifPresent(inference -> text.append(board(device.board().orElseThrow(), inference)));
+            poll.board().ifPresent(report -> text.append(board(device.board().orElseThrow(), report)));
             return new Probe(reading.getQuality(), text.toString());
         }
     }
 
-    private static String board(Board board, BoardInference inference) {
-        ByteBuffer netOut = inference.getNetOut().duplicate();
+    private static String board(Board board, PollDecoder.BoardReport report) {
         List<Byte> values = new ArrayList<>();
-        while (netOut.hasRemaining()) {
-            values.add(netOut.get());
+        for (byte b : report.netOut()) {
+            values.add(b);
         }
         return String.format(Locale.ROOT, "    board: inference %d, input CRC-32 %s, net_out %s%s%n",
-                inference.getInferenceCount(),
-                inference.getInputCrc32() == null ? "-" : String.format("%08x", inference.getInputCrc32()),
+                report.counter(), report.inputCrc32().map(crc -> String.format("%08x", crc)).orElse("-"),
                 values, board.modelId().map(id -> ", model " + id).orElse(""));
     }
 
-    private static String millis(java.time.Duration duration) {
+    private static String millis(Duration duration) {
         return duration.toMillis() + "ms";
     }
 

@@ -59,8 +59,12 @@ public final class DevicePoller {
         return retryAt;
     }
 
-    /** The result of one poll: always a reading, an inference when the board's counter moved, why it failed. */
-    public record Poll(SensorReading reading, Optional<BoardInference> inference, Optional<String> error) {
+    /**
+     * The result of one poll: always a reading; the board's report as read; an inference to publish when the
+     * board's counter moved; why the poll failed.
+     */
+    public record Poll(SensorReading reading, Optional<PollDecoder.BoardReport> board,
+                       Optional<BoardInference> inference, Optional<String> error) {
     }
 
     /** Reads the device once and decodes it; never throws for anything the device does. */
@@ -87,18 +91,23 @@ public final class DevicePoller {
         SensorReading reading = SensorReading.newBuilder().setDeviceId(device.id()).setSeq(seq)
                 .setTimestamp(timestamp).setValues(channels.values())
                 .setQuality(quality(channels, started)).build();
-        Optional<BoardInference> inference = device.board().flatMap(board -> {
-            PollDecoder.BoardReport report = PollDecoder.board(board, image);
-            if (lastCounter != null && lastCounter == report.counter()) {
+        Optional<PollDecoder.BoardReport> report = device.board().map(board -> PollDecoder.board(board, image));
+        Optional<BoardInference> inference = report.flatMap(r -> {
+            // The first counter seen is no news: it may be an inference made long ago, or none at all (a board
+            // that has not filled its window yet reports 0 and an empty output).
+            boolean moved = lastCounter != null && lastCounter != r.counter();
+            lastCounter = r.counter();
+            if (!moved) {
                 return Optional.empty();
             }
-            lastCounter = report.counter();
+            // The board's newest inference is pinned to the reading read in the same poll: its window most
+            // likely ends there. Streams matches on the input CRC first and tolerates a few readings of slack.
             return Optional.of(BoardInference.newBuilder().setDeviceId(device.id()).setTimestamp(timestamp)
-                    .setInferenceCount(report.counter()).setWindowEndSeq(null)
-                    .setInputCrc32(report.inputCrc32().orElse(null)).setNetOut(ByteBuffer.wrap(report.netOut()))
-                    .setModelId(board.modelId().orElse(null)).build());
+                    .setInferenceCount(r.counter()).setWindowEndSeq(seq)
+                    .setInputCrc32(r.inputCrc32().orElse(null)).setNetOut(ByteBuffer.wrap(r.netOut()))
+                    .setModelId(device.board().orElseThrow().modelId().orElse(null)).build());
         });
-        return new Poll(reading, inference, Optional.empty());
+        return new Poll(reading, report, inference, Optional.empty());
     }
 
     private Poll failed(long seq, Instant timestamp, long started, String error) {
@@ -113,7 +122,7 @@ public final class DevicePoller {
         }
         SensorReading reading = SensorReading.newBuilder().setDeviceId(device.id()).setSeq(seq)
                 .setTimestamp(timestamp).setValues(List.of()).setQuality(Quality.READ_ERROR).build();
-        return new Poll(reading, Optional.empty(), Optional.of(error));
+        return new Poll(reading, Optional.empty(), Optional.empty(), Optional.of(error));
     }
 
     /** STALE wins over OUT_OF_RANGE: values that stopped refreshing say nothing about the present either way. */
