@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -45,7 +47,7 @@ public final class DeviceMapLoader {
     private static final Set<String> DEFAULTS_KEYS = Set.of("host", "port", "unitId", "transport", "serial",
             "interval", "timeout", "maxGap", "staleAfter", "channels", "board", "kind", "type", "order");
     private static final Set<String> DEVICE_KEYS =
-            Stream.concat(DEFAULTS_KEYS.stream(), Stream.of("id")).collect(java.util.stream.Collectors.toSet());
+            Stream.concat(DEFAULTS_KEYS.stream(), Stream.of("id")).collect(Collectors.toSet());
     private static final Set<String> SERIAL_KEYS = Set.of("port", "baudRate", "dataBits", "parity", "stopBits");
     private static final Set<String> CHANNEL_KEYS =
             Set.of("name", "kind", "address", "register", "type", "order", "scale", "offset", "min", "max");
@@ -84,7 +86,7 @@ public final class DeviceMapLoader {
         List<Device> devices = loader.root(text);
         if (!loader.problems.isEmpty()) {
             List<Problem> sorted = new ArrayList<>(loader.problems);
-            sorted.sort(java.util.Comparator.comparingInt(Problem::line));
+            sorted.sort(Comparator.comparingInt(Problem::line));
             throw new DeviceMapException(sorted);
         }
         return new DeviceMap(file, devices);

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Reads registers through j2mod's transports (Modbus TCP, RTU over TCP, RTU on a serial line) but never through
@@ -74,15 +75,9 @@ public final class J2modRegisterReader implements RegisterReader {
     private int[] registers(RegisterRange range, ModbusResponse response) throws ModbusReadException {
         int[] values;
         if (response instanceof ReadMultipleRegistersResponse holding && range.kind() == RegisterKind.HOLDING) {
-            values = new int[holding.getWordCount()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = holding.getRegisterValue(i);
-            }
+            values = values(holding.getWordCount(), holding::getRegisterValue);
         } else if (response instanceof ReadInputRegistersResponse input && range.kind() == RegisterKind.INPUT) {
-            values = new int[input.getWordCount()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = input.getRegisterValue(i);
-            }
+            values = values(input.getWordCount(), input::getRegisterValue);
         } else {
             throw new ModbusReadException("reply to a read of " + describe(range) + " has function code "
                     + (response == null ? "none" : response.getFunctionCode()));
@@ -92,6 +87,14 @@ public final class J2modRegisterReader implements RegisterReader {
         }
         if (response.getUnitID() != unitId && endpoint instanceof Endpoint.Tcp tcp && !tcp.rtuOverTcp()) {
             throw new ModbusReadException("reply to a read of " + describe(range) + " came from unit " + response.getUnitID());
+        }
+        return values;
+    }
+
+    private static int[] values(int count, IntUnaryOperator register) {
+        int[] values = new int[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = register.applyAsInt(i);
         }
         return values;
     }

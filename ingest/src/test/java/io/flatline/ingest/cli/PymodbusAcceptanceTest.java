@@ -51,9 +51,8 @@ class PymodbusAcceptanceTest {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
         int serverPort = port;
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
-            try (Socket socket = new Socket("127.0.0.1", serverPort)) {
-                return true;
-            }
+            new Socket("127.0.0.1", serverPort).close();
+            return true;
         });
         Path devices = Files.writeString(dir.resolve("devices.yaml"),
                 Files.readString(resources.resolve("devices.yaml")).replace("port: 15020", "port: " + port));

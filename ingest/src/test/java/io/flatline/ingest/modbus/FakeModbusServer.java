@@ -102,10 +102,6 @@ public final class FakeModbusServer implements AutoCloseable {
         return accepted.get();
     }
 
-    public int openConnections() {
-        return connections.size();
-    }
-
     private void loop() {
         while (running) {
             try {
