@@ -59,7 +59,8 @@ public final class DemoModelTrainer {
 
   /** Everything made from one seed, before anything touches the disk. */
   public record Result(Normalization.ZScore norm, FloatNet net, List<float[]> representative, Variant demo,
-      Variant saturated, double floatTrainAccuracy, double floatTestAccuracy, DemoData.Labelled test) {}
+      Variant saturated, double floatTrainAccuracy, double floatTestAccuracy, DemoData.Labelled train,
+      DemoData.Labelled test) {}
 
   public static Result build(long seed, Budget b) {
     DemoData.Labelled train = DemoData.windows(seed, b.trainMachines(), b.steps(), b.stride());
@@ -80,7 +81,7 @@ public final class DemoModelTrainer {
     Variant saturated = saturatedVariant(net, representative, demo.ranges(), OUTLIER_FACTOR,
         "Flatline demo model, saturated variant (calibrated with glitch windows): " + what);
     return new Result(norm, net, List.copyOf(representative), demo, saturated, accuracy(net, x, train.labels()),
-        accuracy(net, normalised(norm, test), test.labels()), test);
+        accuracy(net, normalised(norm, test), test.labels()), train, test);
   }
 
   /** The same weights, calibrated on the representative windows plus glitch windows {@code factor} times out. */
@@ -178,7 +179,8 @@ public final class DemoModelTrainer {
     Model saturated = Model.load(r.saturated().tflite());
     out.printf(Locale.ROOT, "z-score mean %s%n        std  %s%n", Arrays.toString(r.norm().mean()),
         Arrays.toString(r.norm().std()));
-    out.printf(Locale.ROOT, "test windows per class %s%n", Arrays.toString(r.test().classCounts()));
+    out.printf(Locale.ROOT, "windows per class: train %s, test %s%n", Arrays.toString(r.train().classCounts()),
+        Arrays.toString(r.test().classCounts()));
     describe(out, "demo", r.demo());
     describe(out, "saturated", r.saturated());
     out.printf(Locale.ROOT, "float accuracy: train %.4f, test %.4f%n", r.floatTrainAccuracy(), r.floatTestAccuracy());
