@@ -38,6 +38,10 @@ final class PollLoop implements Runnable {
                     return;
                 }
                 DevicePoller.Poll poll = poller.poll(seq);
+                if (poll.error().isPresent() && stop.getCount() == 0) {
+                    // The stop closed the connection under this poll: not the device's failure, not a reading.
+                    return;
+                }
                 sink.publish(poll.reading());
                 poll.inference().ifPresent(sink::publish);
             } catch (InterruptedException e) {
