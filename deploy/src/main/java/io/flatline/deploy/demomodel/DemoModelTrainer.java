@@ -32,11 +32,14 @@ public final class DemoModelTrainer {
   public static final Path DEFAULT_OUT = Path.of("deploy/src/main/resources/io/flatline/deploy/demo");
   /**
    * How far beyond the representative range the saturated variant's glitch windows reach. The converter then
-   * spreads 256 levels over a range the real inputs use a sliver of. At 40 healthy windows still used 3-6 input
-   * levels and the output flipped between a few values now and then; from about 70 on it does not move at all,
-   * while the inputs keep 2-3 levels, so consecutive windows still differ (a stuck output, not a stale sensor).
+   * spreads 256 levels over a range the real inputs use a sliver of. Too little (40) and healthy windows keep
+   * 3-6 input levels and an output that still moves now and then; at 70 machines whose slow channels sit on a
+   * level boundary still flip the output often; too much (90 and more) and consecutive windows quantize
+   * identically for dozens of readings, which the detector rightly calls a stale sensor, not a stuck output.
+   * At 80 the output is constant for hundreds of windows at a time while every 20 windows hold at least 12
+   * different inputs.
    */
-  public static final double OUTLIER_FACTOR = 70;
+  public static final double OUTLIER_FACTOR = 80;
 
   private DemoModelTrainer() {}
 
