@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 
+import io.flatline.deploy.demo.DemoCommand;
 import io.flatline.deploy.fleet.SimulateCommand;
 import io.flatline.deploy.tail.TailCommand;
 import io.flatline.ingest.cli.IngestCommand;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
         versionProvider = Flatline.Version.class,
         description = "Runs the reference of a fleet's int8 model beside the fleet, on Kafka, and tells which"
                 + " boards' NPU outputs have flatlined, and why.",
-        subcommands = {IngestCommand.class, StreamsCommand.class, ModelCommand.class, SimulateCommand.class,
+        subcommands = {DemoCommand.class, IngestCommand.class, StreamsCommand.class, ModelCommand.class, SimulateCommand.class,
             TailCommand.class, CommandLine.HelpCommand.class})
 public final class Flatline implements Runnable {
 

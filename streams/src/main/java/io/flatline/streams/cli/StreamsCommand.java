@@ -72,7 +72,8 @@ public final class StreamsCommand implements Callable<Integer> {
         }
     }
 
-    static Optional<InetSocketAddress> httpAddress(String value) {
+    /** {@code HOST:PORT}, or empty for {@code none}: how the launcher's commands take an HTTP address. */
+    public static Optional<InetSocketAddress> httpAddress(String value) {
         if (value == null || value.equalsIgnoreCase("none")) {
             return Optional.empty();
         }
