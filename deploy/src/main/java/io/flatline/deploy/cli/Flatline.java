@@ -7,6 +7,7 @@ import java.util.Properties;
 
 import io.flatline.deploy.demo.DemoCommand;
 import io.flatline.deploy.fleet.SimulateCommand;
+import io.flatline.deploy.replay.ReplayCommand;
 import io.flatline.deploy.tail.TailCommand;
 import io.flatline.ingest.cli.IngestCommand;
 import io.flatline.model.cli.ModelCommand;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Command;
         description = "Runs the reference of a fleet's int8 model beside the fleet, on Kafka, and tells which"
                 + " boards' NPU outputs have flatlined, and why.",
         subcommands = {DemoCommand.class, IngestCommand.class, StreamsCommand.class, ModelCommand.class, SimulateCommand.class,
-            TailCommand.class, CommandLine.HelpCommand.class})
+            ReplayCommand.class, TailCommand.class, CommandLine.HelpCommand.class})
 public final class Flatline implements Runnable {
 
     @CommandLine.Spec

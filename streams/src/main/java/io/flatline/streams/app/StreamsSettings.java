@@ -2,6 +2,7 @@ package io.flatline.streams.app;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -20,9 +21,10 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  * @param properties pass-through properties: Kafka Streams and client settings (security included) and
  *                   Flatline's own ({@code flatline.topic.*}, {@code flatline.serde.factory})
  * @param http       where the HTTP API listens, if anywhere
+ * @param inputUntil input records timestamped after this are left out (a replay of a past period)
  */
 public record StreamsSettings(Path modelConfig, String bootstrapServers, Map<String, String> properties,
-                              Optional<InetSocketAddress> http) {
+                              Optional<InetSocketAddress> http, Optional<Instant> inputUntil) {
 
     public static final String DEFAULT_APPLICATION_ID = "flatline-streams";
     public static final String DEAD_LETTER_TOPIC = "flatline.topic.dead-letters";
@@ -31,6 +33,12 @@ public record StreamsSettings(Path modelConfig, String bootstrapServers, Map<Str
 
     public StreamsSettings {
         properties = Map.copyOf(properties);
+    }
+
+    /** The live application: every input record counts. */
+    public StreamsSettings(Path modelConfig, String bootstrapServers, Map<String, String> properties,
+                           Optional<InetSocketAddress> http) {
+        this(modelConfig, bootstrapServers, properties, http, Optional.empty());
     }
 
     public Topics topics() {

@@ -1,6 +1,8 @@
 package io.flatline.streams.topology;
 
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 import io.flatline.schemas.Alert;
 import io.flatline.schemas.BoardComparison;
@@ -25,6 +27,9 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -47,12 +52,20 @@ public final class FlatlineTopology {
     private final ModelConfig config;
     private final ReferenceModel model;
     private final PipelineCounters counters;
+    private final Optional<Instant> inputUntil;
 
     public FlatlineTopology(Topics topics, ModelConfig config, ReferenceModel model, PipelineCounters counters) {
+        this(topics, config, model, counters, Optional.empty());
+    }
+
+    /** @param inputUntil input records timestamped after this are left out, as a replay of a past period wants */
+    public FlatlineTopology(Topics topics, ModelConfig config, ReferenceModel model, PipelineCounters counters,
+                            Optional<Instant> inputUntil) {
         this.topics = topics;
         this.config = config;
         this.model = model;
         this.counters = counters;
+        this.inputUntil = inputUntil;
     }
 
     public Topology build() {
@@ -75,15 +88,38 @@ public final class FlatlineTopology {
 
     private KStream<String, SensorReading> readings(StreamsBuilder builder) {
         Topic<String, SensorReading> topic = topics.sensorReadings();
-        return builder.stream(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde())
-                .withName("read-sensor-readings"));
+        return untilBound(builder.stream(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde())
+                .withName("read-sensor-readings")), "readings");
     }
 
     private KStream<String, SpecificRecord> boardInferences(StreamsBuilder builder) {
         Topic<String, BoardInference> topic = topics.boardInferences();
-        return builder.stream(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde())
-                .withName("read-board-inferences"))
+        return untilBound(builder.stream(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde())
+                .withName("read-board-inferences")), "board-inferences")
                 .mapValues(v -> (SpecificRecord) v, Named.as("board-inference-as-record"));
+    }
+
+    /** Leaves out input records timestamped after the bound, when there is one. */
+    private <V> KStream<String, V> untilBound(KStream<String, V> stream, String what) {
+        if (inputUntil.isEmpty()) {
+            return stream;
+        }
+        long until = inputUntil.get().toEpochMilli();
+        return stream.processValues(() -> new FixedKeyProcessor<String, V, V>() {
+            private FixedKeyProcessorContext<String, V> context;
+
+            @Override
+            public void init(FixedKeyProcessorContext<String, V> context) {
+                this.context = context;
+            }
+
+            @Override
+            public void process(FixedKeyRecord<String, V> record) {
+                if (record.timestamp() <= until) {
+                    context.forward(record);
+                }
+            }
+        }, Named.as(what + "-until"));
     }
 
     private KStream<String, SpecificRecord> infer(KStream<String, SensorReading> readings) {
