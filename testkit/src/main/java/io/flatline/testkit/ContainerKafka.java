@@ -11,7 +11,8 @@ import org.testcontainers.kafka.KafkaContainer;
 /** Apache Kafka's own image under Testcontainers, for machines that have a Docker engine. */
 final class ContainerKafka implements KafkaCluster {
 
-    static final String IMAGE = "apache/kafka:4.1.1";
+    /** Apache Kafka's own image, at the version of the client the project builds with. */
+    static final String IMAGE = "apache/kafka:" + org.apache.kafka.common.utils.AppInfoParser.getVersion();
 
     private static ContainerKafka shared;
 

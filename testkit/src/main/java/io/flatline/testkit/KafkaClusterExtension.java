@@ -5,7 +5,8 @@ import java.util.UUID;
 
 import io.flatline.broker.EmbeddedKafka;
 import io.flatline.broker.KafkaCluster;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -18,9 +19,19 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * in-process KRaft broker; {@code testcontainers} runs Apache Kafka's image where a Docker engine exists, and
  * skips the test, saying why, where none does.
  */
-public final class KafkaClusterExtension implements ParameterResolver {
+public final class KafkaClusterExtension implements ParameterResolver, ExecutionCondition {
 
     public static final String BACKEND_PROPERTY = "flatline.test.kafka";
+
+    /** Without a Docker engine, the Testcontainers backend skips the tests that need Kafka, saying why. */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        if (backend().equals("testcontainers") && !ContainerKafka.dockerAvailable()) {
+            return ConditionEvaluationResult.disabled("-D" + BACKEND_PROPERTY
+                    + "=testcontainers needs a Docker engine, and none answers here");
+        }
+        return ConditionEvaluationResult.enabled("Kafka backend: " + backend());
+    }
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -39,18 +50,20 @@ public final class KafkaClusterExtension implements ParameterResolver {
 
     /** The cluster the backend property selects, started on first use. */
     public static KafkaCluster cluster() {
-        String backend = System.getProperty(BACKEND_PROPERTY, "embedded").toLowerCase(Locale.ROOT);
+        String backend = backend();
         switch (backend) {
             case "embedded":
                 return EmbeddedKafka.shared();
             case "testcontainers":
-                Assumptions.assumeTrue(ContainerKafka.dockerAvailable(),
-                        "-D" + BACKEND_PROPERTY + "=testcontainers needs a Docker engine, and none answers here");
                 return ContainerKafka.shared();
             default:
                 throw new IllegalArgumentException("-D" + BACKEND_PROPERTY + "=" + backend
                         + " is not a Kafka backend; use embedded or testcontainers");
         }
+    }
+
+    private static String backend() {
+        return System.getProperty(BACKEND_PROPERTY, "embedded").toLowerCase(Locale.ROOT);
     }
 
     /** A topic or group name no other test uses. */
