@@ -7,25 +7,25 @@ import java.util.Arrays;
 
 /** The shared int8-conv1d test vectors, copied into the test resources. */
 public final class TestData {
-  public static final int INPUTS = 254;
-  public static final int INPUT_BYTES = 500;
-  public static final int OUTPUT_BYTES = 5;
+    public static final int INPUTS = 254;
+    public static final int INPUT_BYTES = 500;
+    public static final int OUTPUT_BYTES = 5;
 
-  private TestData() {}
+    private TestData() {}
 
-  public static byte[] resource(String name) {
-    try (InputStream in = TestData.class.getResourceAsStream("/int8-conv1d/" + name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing test resource int8-conv1d/" + name);
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    public static byte[] resource(String name) {
+        try (InputStream in = TestData.class.getResourceAsStream("/int8-conv1d/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource int8-conv1d/" + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-  }
 
-  /** Row {@code i} of a file of equal-sized records. */
-  public static byte[] row(byte[] all, int i, int size) {
-    return Arrays.copyOfRange(all, i * size, (i + 1) * size);
-  }
+    /** Row {@code i} of a file of equal-sized records. */
+    public static byte[] row(byte[] all, int i, int size) {
+        return Arrays.copyOfRange(all, i * size, (i + 1) * size);
+    }
 }

@@ -25,37 +25,37 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class SeedModelBenchmark {
-  private static final int WINDOWS = 64;
+    private static final int WINDOWS = 64;
 
-  @Param({"LITERT", "TFLM"})
-  public Arithmetic kernels;
+    @Param({"LITERT", "TFLM"})
+    public Arithmetic kernels;
 
-  private Interpreter interpreter;
-  private SlidingWindow window;
-  private byte[] inputs;
-  private final byte[] output = new byte[5];
-  private int next;
+    private Interpreter interpreter;
+    private SlidingWindow window;
+    private byte[] inputs;
+    private final byte[] output = new byte[5];
+    private int next;
 
-  @Setup
-  public void setUp() throws Exception {
-    Model model = Model.load(SeedModels.bytes(SeedModels.Spec.fieldReport(1)));
-    interpreter = model.newInterpreter(kernels);
-    window = new SlidingWindow(model, kernels);
-    inputs = new byte[WINDOWS * 500];
-    new Random(1).nextBytes(inputs);
-  }
+    @Setup
+    public void setUp() throws Exception {
+        Model model = Model.load(SeedModels.bytes(SeedModels.Spec.fieldReport(1)));
+        interpreter = model.newInterpreter(kernels);
+        window = new SlidingWindow(model, kernels);
+        inputs = new byte[WINDOWS * 500];
+        new Random(1).nextBytes(inputs);
+    }
 
-  @Benchmark
-  public byte[] fullInference() {
-    next = (next + 1) & (WINDOWS - 1);
-    interpreter.run(inputs, next * 500, output, 0);
-    return output;
-  }
+    @Benchmark
+    public byte[] fullInference() {
+        next = (next + 1) & (WINDOWS - 1);
+        interpreter.run(inputs, next * 500, output, 0);
+        return output;
+    }
 
-  @Benchmark
-  public byte[] incrementalStride1() {
-    next = (next + 1) & (WINDOWS * 50 - 1);
-    window.push(inputs, next * 10, 1, output, 0);
-    return output;
-  }
+    @Benchmark
+    public byte[] incrementalStride1() {
+        next = (next + 1) & (WINDOWS * 50 - 1);
+        window.push(inputs, next * 10, 1, output, 0);
+        return output;
+    }
 }

@@ -7,170 +7,170 @@ package io.flatline.model.arith;
  * including its saturation and the order of its roundings.
  */
 public final class FixedPoint {
-  private FixedPoint() {}
+    private FixedPoint() {}
 
-  /** A real multiplier as {@code multiplier * 2^(shift - 31)} with the multiplier in [2^30, 2^31). */
-  public record Multiplier(int multiplier, int shift) {}
+    /** A real multiplier as {@code multiplier * 2^(shift - 31)} with the multiplier in [2^30, 2^31). */
+    public record Multiplier(int multiplier, int shift) {}
 
-  /**
-   * QuantizeMultiplier: frexp, then round the significand to 31 bits half away from zero. A
-   * significand that rounds up to 2^31 is halved; multipliers too small to represent become zero.
-   */
-  public static Multiplier quantizeMultiplier(double real) {
-    if (real == 0.0) {
-      return new Multiplier(0, 0);
-    }
-    int exp = Math.getExponent(real) + 1;
-    double significand = real / Math.scalb(1.0, exp);
-    if (Math.abs(significand) < 0.5) { // subnormal input: normalise like frexp does
-      int extra = Math.getExponent(significand) + 1;
-      significand = significand / Math.scalb(1.0, extra);
-      exp += extra;
-    }
-    long q = roundHalfAway(significand * (1L << 31));
-    if (q == 1L << 31) {
-      q /= 2;
-      exp++;
-    }
-    if (exp < -31) {
-      return new Multiplier(0, 0);
-    }
-    return new Multiplier((int) q, exp);
-  }
-
-  /** std::round on a double: halves go away from zero. */
-  public static long roundHalfAway(double x) {
-    double a = Math.abs(x);
-    double r = Math.floor(a);
-    // a - floor(a) is exact, unlike floor(a + 0.5), which rounds 0.5 - 2^-54 up to 1.
-    if (a - r >= 0.5) {
-      r += 1;
-    }
-    return (long) Math.copySign(r, x);
-  }
-
-  /** roundf: halves go away from zero. */
-  public static int roundHalfAway(float x) {
-    return (int) roundHalfAway((double) x);
-  }
-
-  /** ARM VQRDMULH: (a*b*2 + 2^31) >> 32 with round-half-away and the one overflow case saturated. */
-  public static int saturatingRoundingDoublingHighMul(int a, int b) {
-    if (a == b && a == Integer.MIN_VALUE) {
-      return Integer.MAX_VALUE;
-    }
-    long ab = (long) a * b;
-    long nudge = ab >= 0 ? 1L << 30 : 1 - (1L << 30);
-    // C++ division truncates toward zero, as Java's does.
-    return (int) ((ab + nudge) / (1L << 31));
-  }
-
-  /** Arithmetic right shift rounding to nearest, halves away from zero. */
-  public static int roundingDivideByPot(int x, int exponent) {
-    int mask = (int) ((1L << exponent) - 1);
-    int remainder = x & mask;
-    int threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-    return (x >> exponent) + (remainder > threshold ? 1 : 0);
-  }
-
-  /** The double-rounding MultiplyByQuantizedMultiplier of TFLite (Micro) reference kernels. */
-  public static int multiplyByQuantizedMultiplier(int x, int multiplier, int shift) {
-    int left = shift > 0 ? shift : 0;
-    int right = shift > 0 ? 0 : -shift;
-    return roundingDivideByPot(saturatingRoundingDoublingHighMul(x * (1 << left), multiplier), right);
-  }
-
-  /** Multiply by 2^exponent: saturating left shift, or rounding right shift. */
-  public static int saturatingRoundingMultiplyByPot(int x, int exponent) {
-    if (exponent == 0) {
-      return x;
-    }
-    if (exponent < 0) {
-      return roundingDivideByPot(x, -exponent);
-    }
-    int threshold = (1 << (31 - exponent)) - 1;
-    if (x > threshold) {
-      return Integer.MAX_VALUE;
-    }
-    if (x < -threshold) {
-      return Integer.MIN_VALUE;
-    }
-    return x << exponent;
-  }
-
-  private static final int ONE_Q0 = Integer.MAX_VALUE;
-
-  /** exp(a) for a in [-1/4, 0), a and result in Q0.31: a Taylor expansion around -1/8. */
-  static int expOnIntervalBetweenNegativeOneQuarterAnd0Excl(int a) {
-    final int constantTerm = 1895147668; // exp(-1/8)
-    final int oneThird = 715827883;
-    int x = a + (1 << 28);
-    int x2 = saturatingRoundingDoublingHighMul(x, x);
-    int x3 = saturatingRoundingDoublingHighMul(x2, x);
-    int x4 = saturatingRoundingDoublingHighMul(x2, x2);
-    int x4Over4 = saturatingRoundingMultiplyByPot(x4, -2);
-    int poly = saturatingRoundingMultiplyByPot(
-        saturatingRoundingDoublingHighMul(x4Over4 + x3, oneThird) + x2, -1);
-    return constantTerm + saturatingRoundingDoublingHighMul(constantTerm, x + poly);
-  }
-
-  private static final int[] EXP_BARREL = {1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
-
-  /**
-   * exp(a) for a &le; 0, a in Q(integerBits).(31-integerBits), result in Q0.31: the fractional part
-   * by polynomial, then one multiplication per set bit of the integer part.
-   */
-  public static int expOnNegativeValues(int a, int integerBits) {
-    int fractionalBits = 31 - integerBits;
-    int oneQuarter = 1 << (fractionalBits - 2);
-    int mask = oneQuarter - 1;
-    int aModQuarterMinusOneQuarter = (a & mask) - oneQuarter;
-    int result = expOnIntervalBetweenNegativeOneQuarterAnd0Excl(
-        saturatingRoundingMultiplyByPot(aModQuarterMinusOneQuarter, integerBits));
-    int remainder = aModQuarterMinusOneQuarter - a;
-    for (int i = 0; i < EXP_BARREL.length; i++) {
-      int exponent = i - 2;
-      if (integerBits > exponent) {
-        int shiftAmount = fractionalBits + exponent;
-        if ((remainder & (1 << shiftAmount)) != 0) {
-          result = saturatingRoundingDoublingHighMul(result, EXP_BARREL[i]);
+    /**
+     * QuantizeMultiplier: frexp, then round the significand to 31 bits half away from zero. A
+     * significand that rounds up to 2^31 is halved; multipliers too small to represent become zero.
+     */
+    public static Multiplier quantizeMultiplier(double real) {
+        if (real == 0.0) {
+            return new Multiplier(0, 0);
         }
-      }
+        int exp = Math.getExponent(real) + 1;
+        double significand = real / Math.scalb(1.0, exp);
+        if (Math.abs(significand) < 0.5) { // subnormal input: normalise like frexp does
+            int extra = Math.getExponent(significand) + 1;
+            significand = significand / Math.scalb(1.0, extra);
+            exp += extra;
+        }
+        long q = roundHalfAway(significand * (1L << 31));
+        if (q == 1L << 31) {
+            q /= 2;
+            exp++;
+        }
+        if (exp < -31) {
+            return new Multiplier(0, 0);
+        }
+        return new Multiplier((int) q, exp);
     }
-    if (integerBits > 5) {
-      int clamp = -(1 << (36 - integerBits));
-      if (a < clamp) {
-        result = 0;
-      }
+
+    /** std::round on a double: halves go away from zero. */
+    public static long roundHalfAway(double x) {
+        double a = Math.abs(x);
+        double r = Math.floor(a);
+        // a - floor(a) is exact, unlike floor(a + 0.5), which rounds 0.5 - 2^-54 up to 1.
+        if (a - r >= 0.5) {
+            r += 1;
+        }
+        return (long) Math.copySign(r, x);
     }
-    return a == 0 ? ONE_Q0 : result;
-  }
 
-  /** (a+b)/2 rounded half away from zero, as gemmlowp's RoundingHalfSum. */
-  static int roundingHalfSum(int a, int b) {
-    long sum = (long) a + b;
-    long sign = sum >= 0 ? 1 : -1;
-    return (int) ((sum + sign) / 2);
-  }
-
-  /** 1/(1+a) for a in [0,1), both Q0.31: three Newton-Raphson steps in Q2.29. */
-  public static int oneOverOnePlusXForXIn01(int a) {
-    int halfDenominator = roundingHalfSum(a, ONE_Q0);
-    final int c48Over17 = 1515870810;
-    final int cNeg32Over17 = -1010580540;
-    final int oneQ2 = 1 << 29;
-    int x = c48Over17 + saturatingRoundingDoublingHighMul(halfDenominator, cNeg32Over17);
-    for (int i = 0; i < 3; i++) {
-      int halfDenominatorTimesX = saturatingRoundingDoublingHighMul(halfDenominator, x);
-      int oneMinus = oneQ2 - halfDenominatorTimesX;
-      x = x + saturatingRoundingMultiplyByPot(saturatingRoundingDoublingHighMul(x, oneMinus), 2);
+    /** roundf: halves go away from zero. */
+    public static int roundHalfAway(float x) {
+        return (int) roundHalfAway((double) x);
     }
-    // ExactMulByPot<-1> turns Q2 into Q1 without touching the raw value; Rescale<0> then shifts by one.
-    return saturatingRoundingMultiplyByPot(x, 1);
-  }
 
-  /** Count of leading zero bits, as an unsigned 32-bit value. */
-  public static int countLeadingZeros(int x) {
-    return Integer.numberOfLeadingZeros(x);
-  }
+    /** ARM VQRDMULH: (a*b*2 + 2^31) >> 32 with round-half-away and the one overflow case saturated. */
+    public static int saturatingRoundingDoublingHighMul(int a, int b) {
+        if (a == b && a == Integer.MIN_VALUE) {
+            return Integer.MAX_VALUE;
+        }
+        long ab = (long) a * b;
+        long nudge = ab >= 0 ? 1L << 30 : 1 - (1L << 30);
+        // C++ division truncates toward zero, as Java's does.
+        return (int) ((ab + nudge) / (1L << 31));
+    }
+
+    /** Arithmetic right shift rounding to nearest, halves away from zero. */
+    public static int roundingDivideByPot(int x, int exponent) {
+        int mask = (int) ((1L << exponent) - 1);
+        int remainder = x & mask;
+        int threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+        return (x >> exponent) + (remainder > threshold ? 1 : 0);
+    }
+
+    /** The double-rounding MultiplyByQuantizedMultiplier of TFLite (Micro) reference kernels. */
+    public static int multiplyByQuantizedMultiplier(int x, int multiplier, int shift) {
+        int left = shift > 0 ? shift : 0;
+        int right = shift > 0 ? 0 : -shift;
+        return roundingDivideByPot(saturatingRoundingDoublingHighMul(x * (1 << left), multiplier), right);
+    }
+
+    /** Multiply by 2^exponent: saturating left shift, or rounding right shift. */
+    public static int saturatingRoundingMultiplyByPot(int x, int exponent) {
+        if (exponent == 0) {
+            return x;
+        }
+        if (exponent < 0) {
+            return roundingDivideByPot(x, -exponent);
+        }
+        int threshold = (1 << (31 - exponent)) - 1;
+        if (x > threshold) {
+            return Integer.MAX_VALUE;
+        }
+        if (x < -threshold) {
+            return Integer.MIN_VALUE;
+        }
+        return x << exponent;
+    }
+
+    private static final int ONE_Q0 = Integer.MAX_VALUE;
+
+    /** exp(a) for a in [-1/4, 0), a and result in Q0.31: a Taylor expansion around -1/8. */
+    static int expOnIntervalBetweenNegativeOneQuarterAnd0Excl(int a) {
+        final int constantTerm = 1895147668; // exp(-1/8)
+        final int oneThird = 715827883;
+        int x = a + (1 << 28);
+        int x2 = saturatingRoundingDoublingHighMul(x, x);
+        int x3 = saturatingRoundingDoublingHighMul(x2, x);
+        int x4 = saturatingRoundingDoublingHighMul(x2, x2);
+        int x4Over4 = saturatingRoundingMultiplyByPot(x4, -2);
+        int poly = saturatingRoundingMultiplyByPot(
+                saturatingRoundingDoublingHighMul(x4Over4 + x3, oneThird) + x2, -1);
+        return constantTerm + saturatingRoundingDoublingHighMul(constantTerm, x + poly);
+    }
+
+    private static final int[] EXP_BARREL = {1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
+
+    /**
+     * exp(a) for a &le; 0, a in Q(integerBits).(31-integerBits), result in Q0.31: the fractional part
+     * by polynomial, then one multiplication per set bit of the integer part.
+     */
+    public static int expOnNegativeValues(int a, int integerBits) {
+        int fractionalBits = 31 - integerBits;
+        int oneQuarter = 1 << (fractionalBits - 2);
+        int mask = oneQuarter - 1;
+        int aModQuarterMinusOneQuarter = (a & mask) - oneQuarter;
+        int result = expOnIntervalBetweenNegativeOneQuarterAnd0Excl(
+                saturatingRoundingMultiplyByPot(aModQuarterMinusOneQuarter, integerBits));
+        int remainder = aModQuarterMinusOneQuarter - a;
+        for (int i = 0; i < EXP_BARREL.length; i++) {
+            int exponent = i - 2;
+            if (integerBits > exponent) {
+                int shiftAmount = fractionalBits + exponent;
+                if ((remainder & (1 << shiftAmount)) != 0) {
+                    result = saturatingRoundingDoublingHighMul(result, EXP_BARREL[i]);
+                }
+            }
+        }
+        if (integerBits > 5) {
+            int clamp = -(1 << (36 - integerBits));
+            if (a < clamp) {
+                result = 0;
+            }
+        }
+        return a == 0 ? ONE_Q0 : result;
+    }
+
+    /** (a+b)/2 rounded half away from zero, as gemmlowp's RoundingHalfSum. */
+    static int roundingHalfSum(int a, int b) {
+        long sum = (long) a + b;
+        long sign = sum >= 0 ? 1 : -1;
+        return (int) ((sum + sign) / 2);
+    }
+
+    /** 1/(1+a) for a in [0,1), both Q0.31: three Newton-Raphson steps in Q2.29. */
+    public static int oneOverOnePlusXForXIn01(int a) {
+        int halfDenominator = roundingHalfSum(a, ONE_Q0);
+        final int c48Over17 = 1515870810;
+        final int cNeg32Over17 = -1010580540;
+        final int oneQ2 = 1 << 29;
+        int x = c48Over17 + saturatingRoundingDoublingHighMul(halfDenominator, cNeg32Over17);
+        for (int i = 0; i < 3; i++) {
+            int halfDenominatorTimesX = saturatingRoundingDoublingHighMul(halfDenominator, x);
+            int oneMinus = oneQ2 - halfDenominatorTimesX;
+            x = x + saturatingRoundingMultiplyByPot(saturatingRoundingDoublingHighMul(x, oneMinus), 2);
+        }
+        // ExactMulByPot<-1> turns Q2 into Q1 without touching the raw value; Rescale<0> then shifts by one.
+        return saturatingRoundingMultiplyByPot(x, 1);
+    }
+
+    /** Count of leading zero bits, as an unsigned 32-bit value. */
+    public static int countLeadingZeros(int x) {
+        return Integer.numberOfLeadingZeros(x);
+    }
 }

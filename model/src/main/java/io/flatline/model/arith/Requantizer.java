@@ -3,49 +3,49 @@ package io.flatline.model.arith;
 /** Turns an int32 accumulator of output channel {@code c} into a clamped int8 level. */
 public sealed interface Requantizer {
 
-  int apply(int acc, int c);
+    int apply(int acc, int c);
 
-  /**
-   * Requantizes {@code n} accumulators of channel {@code c} from {@code acc[from..]} into {@code
-   * y[yOffset + i * yStride]}; the same results as {@link #apply}, in a loop the JIT can keep tight.
-   */
-  default void apply(int[] acc, int from, int n, int c, byte[] y, int yOffset, int yStride) {
-    for (int i = 0; i < n; i++) {
-      y[yOffset + i * yStride] = (byte) apply(acc[from + i], c);
-    }
-  }
-
-  /** XNNPACK's fp32 requantization: float(acc) * scale, round to nearest even, add zero point. */
-  record FloatMultiplier(float[] scales, int zeroPoint, int min, int max) implements Requantizer {
-    /** 1.5 * 2^23: adding it leaves no fraction bits, so the float adder rounds to nearest even. */
-    private static final float MAGIC = 12582912f;
-
-    @Override
-    public int apply(int acc, int c) {
-      int q = (int) Math.rint((float) acc * scales[c]) + zeroPoint;
-      return q < min ? min : Math.min(q, max);
+    /**
+     * Requantizes {@code n} accumulators of channel {@code c} from {@code acc[from..]} into {@code
+     * y[yOffset + i * yStride]}; the same results as {@link #apply}, in a loop the JIT can keep tight.
+     */
+    default void apply(int[] acc, int from, int n, int c, byte[] y, int yOffset, int yStride) {
+        for (int i = 0; i < n; i++) {
+            y[yOffset + i * yStride] = (byte) apply(acc[from + i], c);
+        }
     }
 
-    @Override
-    public void apply(int[] acc, int from, int n, int c, byte[] y, int yOffset, int yStride) {
-      // XNNPACK's own order: scale, clamp in float (so |v| < 256), round by the magic bias.
-      float scale = scales[c];
-      float lo = min - zeroPoint;
-      float hi = max - zeroPoint;
-      for (int i = 0; i < n; i++) {
-        float v = Math.min(Math.max((float) acc[from + i] * scale, lo), hi);
-        y[yOffset + i * yStride] = (byte) ((int) ((v + MAGIC) - MAGIC) + zeroPoint);
-      }
-    }
-  }
+    /** XNNPACK's fp32 requantization: float(acc) * scale, round to nearest even, add zero point. */
+    record FloatMultiplier(float[] scales, int zeroPoint, int min, int max) implements Requantizer {
+        /** 1.5 * 2^23: adding it leaves no fraction bits, so the float adder rounds to nearest even. */
+        private static final float MAGIC = 12582912f;
 
-  /** The reference kernels' fixed-point multiplier with gemmlowp's double rounding. */
-  record FixedPointMultiplier(int[] multipliers, int[] shifts, int zeroPoint, int min, int max)
-      implements Requantizer {
-    @Override
-    public int apply(int acc, int c) {
-      int q = FixedPoint.multiplyByQuantizedMultiplier(acc, multipliers[c], shifts[c]) + zeroPoint;
-      return q < min ? min : Math.min(q, max);
+        @Override
+        public int apply(int acc, int c) {
+            int q = (int) Math.rint((float) acc * scales[c]) + zeroPoint;
+            return q < min ? min : Math.min(q, max);
+        }
+
+        @Override
+        public void apply(int[] acc, int from, int n, int c, byte[] y, int yOffset, int yStride) {
+            // XNNPACK's own order: scale, clamp in float (so |v| < 256), round by the magic bias.
+            float scale = scales[c];
+            float lo = min - zeroPoint;
+            float hi = max - zeroPoint;
+            for (int i = 0; i < n; i++) {
+                float v = Math.min(Math.max((float) acc[from + i] * scale, lo), hi);
+                y[yOffset + i * yStride] = (byte) ((int) ((v + MAGIC) - MAGIC) + zeroPoint);
+            }
+        }
     }
-  }
+
+    /** The reference kernels' fixed-point multiplier with gemmlowp's double rounding. */
+    record FixedPointMultiplier(int[] multipliers, int[] shifts, int zeroPoint, int min, int max)
+            implements Requantizer {
+        @Override
+        public int apply(int acc, int c) {
+            int q = FixedPoint.multiplyByQuantizedMultiplier(acc, multipliers[c], shifts[c]) + zeroPoint;
+            return q < min ? min : Math.min(q, max);
+        }
+    }
 }

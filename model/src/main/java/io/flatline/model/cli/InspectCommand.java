@@ -18,60 +18,61 @@ import picocli.CommandLine.Spec;
 
 /** {@code flatline model inspect MODEL.tflite}. Exit 0 when the engine can run it, 1 when not. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-    description = "Show inputs, outputs, tensors with quantization, operators, and whether the engine can run "
-        + "the model.")
+        description = "Show inputs, outputs, tensors with quantization, operators, and whether the engine can run "
+                + "the model.")
 class InspectCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "MODEL.tflite")
-  Path modelFile;
+    @Parameters(index = "0", paramLabel = "MODEL.tflite")
+    Path modelFile;
 
-  @Override
-  public Integer call() {
-    try {
-      byte[] bytes = Cli.read(modelFile, "model");
-      TfliteModel m;
-      try {
-        m = TfliteReader.read(bytes);
-      } catch (ModelFormatException e) {
-        throw new Cli.Failure(modelFile + ": " + e.getMessage());
-      }
-      List<String> problems = Model.problems(m);
-      PrintWriter out = spec.commandLine().getOut();
-      out.println("model     " + modelFile);
-      out.println("model id  " + Model.sha256(bytes));
-      out.println("schema    version " + m.version() + (m.description().isEmpty() ? "" : ", \"" + m.description() + "\""));
-      for (int i : m.inputs()) {
-        out.println("input     " + describe(m.tensor(i)));
-      }
-      for (int i : m.outputs()) {
-        out.println("output    " + describe(m.tensor(i)));
-      }
-      out.println("tensors");
-      for (TensorDef t : m.tensors()) {
-        out.println("  " + describe(t) + (t.isConstant() ? "  constant" : ""));
-      }
-      out.println("operators");
-      for (OperatorDef op : m.operators()) {
-        out.println("  #" + op.index() + " " + op.opName() + " in " + Arrays.toString(op.inputs()) + " out "
-            + Arrays.toString(op.outputs()) + " " + op.options());
-      }
-      if (problems.isEmpty()) {
-        out.println("runnable  yes, in litert and tflm arithmetic");
-      } else {
-        out.println("runnable  no");
-        problems.forEach(p -> out.println("  " + p));
-      }
-      out.flush();
-      return problems.isEmpty() ? Cli.OK : Cli.FAILED;
-    } catch (Cli.Failure e) {
-      return Cli.error(spec, e);
+    @Override
+    public Integer call() {
+        try {
+            byte[] bytes = Cli.read(modelFile, "model");
+            TfliteModel m;
+            try {
+                m = TfliteReader.read(bytes);
+            } catch (ModelFormatException e) {
+                throw new Cli.Failure(modelFile + ": " + e.getMessage());
+            }
+            List<String> problems = Model.problems(m);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("model     " + modelFile);
+            out.println("model id  " + Model.sha256(bytes));
+            out.println("schema    version " + m.version()
+                    + (m.description().isEmpty() ? "" : ", \"" + m.description() + "\""));
+            for (int i : m.inputs()) {
+                out.println("input     " + describe(m.tensor(i)));
+            }
+            for (int i : m.outputs()) {
+                out.println("output    " + describe(m.tensor(i)));
+            }
+            out.println("tensors");
+            for (TensorDef t : m.tensors()) {
+                out.println("  " + describe(t) + (t.isConstant() ? "  constant" : ""));
+            }
+            out.println("operators");
+            for (OperatorDef op : m.operators()) {
+                out.println("  #" + op.index() + " " + op.opName() + " in " + Arrays.toString(op.inputs()) + " out "
+                        + Arrays.toString(op.outputs()) + " " + op.options());
+            }
+            if (problems.isEmpty()) {
+                out.println("runnable  yes, in litert and tflm arithmetic");
+            } else {
+                out.println("runnable  no");
+                problems.forEach(p -> out.println("  " + p));
+            }
+            out.flush();
+            return problems.isEmpty() ? Cli.OK : Cli.FAILED;
+        } catch (Cli.Failure e) {
+            return Cli.error(spec, e);
+        }
     }
-  }
 
-  private static String describe(TensorDef t) {
-    return "#" + t.index() + " " + t.name() + " " + t.type() + Arrays.toString(t.shape()) + " quantization "
-        + t.quantization();
-  }
+    private static String describe(TensorDef t) {
+        return "#" + t.index() + " " + t.name() + " " + t.type() + Arrays.toString(t.shape()) + " quantization "
+                + t.quantization();
+    }
 }

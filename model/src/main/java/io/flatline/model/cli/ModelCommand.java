@@ -7,17 +7,17 @@ import picocli.CommandLine.Spec;
 
 /** {@code flatline model}: the int8 engine from the command line. The launcher adds this class. */
 @Command(name = "model", mixinStandardHelpOptions = true,
-    description = "Inspect, run and verify int8 .tflite models bit-exactly (litert or tflm arithmetic).",
-    subcommands = {InspectCommand.class, RunCommand.class, VerifyCommand.class})
+        description = "Inspect, run and verify int8 .tflite models bit-exactly (litert or tflm arithmetic).",
+        subcommands = {InspectCommand.class, RunCommand.class, VerifyCommand.class})
 public class ModelCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-  public ModelCommand() {}
+    public ModelCommand() {}
 
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return 2;
-  }
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
+    }
 }

@@ -22,526 +22,529 @@ import java.util.List;
  * Every problem found is collected, so one error message names all of them.
  */
 final class Compiler {
-  private final TfliteModel model;
-  private final Arithmetic arithmetic;
-  private final List<String> problems = new ArrayList<>();
+    private final TfliteModel model;
+    private final Arithmetic arithmetic;
+    private final List<String> problems = new ArrayList<>();
 
-  private Compiler(TfliteModel model, Arithmetic arithmetic) {
-    this.model = model;
-    this.arithmetic = arithmetic;
-  }
+    private Compiler(TfliteModel model, Arithmetic arithmetic) {
+        this.model = model;
+        this.arithmetic = arithmetic;
+    }
 
-  /** The kernels in execution order, or the list of reasons the model cannot run. */
-  static Kernel[] compile(TfliteModel model, Arithmetic arithmetic) throws UnsupportedModelException {
-    Compiler c = new Compiler(model, arithmetic);
-    Kernel[] kernels = c.compileAll();
-    if (!c.problems.isEmpty()) {
-      throw new UnsupportedModelException(c.problems);
-    }
-    return kernels;
-  }
-
-  /** Reasons the model cannot run; empty when it can. */
-  static List<String> problems(TfliteModel model) {
-    Compiler c = new Compiler(model, Arithmetic.LITERT);
-    c.compileAll();
-    return List.copyOf(c.problems);
-  }
-
-  private Kernel[] compileAll() {
-    checkGraphInterface();
-    checkBudget();
-    if (!problems.isEmpty()) {
-      return new Kernel[0];
-    }
-    Kernel[] kernels = new Kernel[model.operators().size()];
-    for (OperatorDef op : model.operators()) {
-      int before = problems.size();
-      try {
-        kernels[op.index()] = compile(op);
-      } catch (RuntimeException e) {
-        // A malformed option or shape the checks did not foresee: report it like any other problem.
-        problems.add(where(op) + ": " + e.getMessage());
-      }
-      if (kernels[op.index()] == null && problems.size() == before) {
-        problems.add(where(op) + " cannot be compiled");
-      }
-    }
-    return kernels;
-  }
-
-  /** Bounds that keep a hostile file from exhausting memory or time: far above any board's model. */
-  static final long MAX_ACTIVATION_ELEMENTS = 1L << 26;
-  static final long MAX_WORK = 1L << 32;
-
-  private void checkBudget() {
-    long activations = 0;
-    for (TensorDef t : model.tensors()) {
-      activations += t.isConstant() ? 0 : t.elementCount();
-    }
-    if (activations > MAX_ACTIVATION_ELEMENTS) {
-      problems.add("the graph's tensors hold " + activations + " elements; the engine allocates at most "
-          + MAX_ACTIVATION_ELEMENTS);
-    }
-  }
-
-  private void spend(OperatorDef op, long work) {
-    totalWork += work;
-    if (totalWork > MAX_WORK && totalWork - work <= MAX_WORK) {
-      problems.add(where(op) + " brings the work of one inference above " + MAX_WORK
-          + " multiply-accumulates; the engine refuses models that large");
-    }
-  }
-
-  private long totalWork;
-
-  private void checkGraphInterface() {
-    if (model.inputs().length != 1 || model.outputs().length != 1) {
-      problems.add("the graph has " + model.inputs().length + " inputs and " + model.outputs().length
-          + " outputs; the engine runs graphs with exactly one of each");
-    }
-    for (int i : concat(model.inputs(), model.outputs())) {
-      TensorDef t = model.tensor(i);
-      if (t.type() != TensorType.INT8 && t.type() != TensorType.FLOAT32) {
-        problems.add("graph input/output " + t.describe() + " has type " + t.type() + "; expected INT8 or FLOAT32");
-      } else if (t.type() == TensorType.INT8 && !t.quantization().isPresent()) {
-        problems.add("graph input/output " + t.describe() + " has no quantization parameters");
-      }
-    }
-    boolean[] produced = new boolean[model.tensors().size()];
-    for (int i : model.inputs()) {
-      produced[i] = true;
-    }
-    for (OperatorDef op : model.operators()) {
-      for (int in : op.inputs()) {
-        if (in >= 0 && !produced[in] && !model.tensor(in).isConstant()) {
-          problems.add(where(op) + " reads " + model.tensor(in).describe()
-              + " before any operator writes it (operators must be in execution order)");
+    /** The kernels in execution order, or the list of reasons the model cannot run. */
+    static Kernel[] compile(TfliteModel model, Arithmetic arithmetic) throws UnsupportedModelException {
+        Compiler c = new Compiler(model, arithmetic);
+        Kernel[] kernels = c.compileAll();
+        if (!c.problems.isEmpty()) {
+            throw new UnsupportedModelException(c.problems);
         }
-      }
-      for (int out : op.outputs()) {
-        if (model.tensor(out).isConstant()) {
-          problems.add(where(op) + " writes the constant " + model.tensor(out).describe());
+        return kernels;
+    }
+
+    /** Reasons the model cannot run; empty when it can. */
+    static List<String> problems(TfliteModel model) {
+        Compiler c = new Compiler(model, Arithmetic.LITERT);
+        c.compileAll();
+        return List.copyOf(c.problems);
+    }
+
+    private Kernel[] compileAll() {
+        checkGraphInterface();
+        checkBudget();
+        if (!problems.isEmpty()) {
+            return new Kernel[0];
         }
-        produced[out] = true;
-      }
+        Kernel[] kernels = new Kernel[model.operators().size()];
+        for (OperatorDef op : model.operators()) {
+            int before = problems.size();
+            try {
+                kernels[op.index()] = compile(op);
+            } catch (RuntimeException e) {
+                // A malformed option or shape the checks did not foresee: report it like any other problem.
+                problems.add(where(op) + ": " + e.getMessage());
+            }
+            if (kernels[op.index()] == null && problems.size() == before) {
+                problems.add(where(op) + " cannot be compiled");
+            }
+        }
+        return kernels;
     }
-    for (int o : model.outputs()) {
-      if (!produced[o]) {
-        problems.add("graph output " + model.tensor(o).describe() + " is never written");
-      }
-    }
-  }
 
-  private static int[] concat(int[] a, int[] b) {
-    int[] r = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, r, a.length, b.length);
-    return r;
-  }
+    /** Bounds that keep a hostile file from exhausting memory or time: far above any board's model. */
+    static final long MAX_ACTIVATION_ELEMENTS = 1L << 26;
+    static final long MAX_WORK = 1L << 32;
 
-  private static String where(OperatorDef op) {
-    return "operator #" + op.index() + " " + op.opName();
-  }
+    private void checkBudget() {
+        long activations = 0;
+        for (TensorDef t : model.tensors()) {
+            activations += t.isConstant() ? 0 : t.elementCount();
+        }
+        if (activations > MAX_ACTIVATION_ELEMENTS) {
+            problems.add("the graph's tensors hold " + activations + " elements; the engine allocates at most "
+                    + MAX_ACTIVATION_ELEMENTS);
+        }
+    }
 
-  private Kernel compile(OperatorDef op) {
-    return switch (op.op()) {
-      case EXPAND_DIMS, RESHAPE, SQUEEZE -> alias(op);
-      case CONV_2D -> conv(op);
-      case DEPTHWISE_CONV_2D -> depthwise(op);
-      case MAX_POOL_2D, AVERAGE_POOL_2D -> pool(op);
-      case MEAN -> mean(op);
-      case FULLY_CONNECTED -> fullyConnected(op);
-      case SOFTMAX -> softmax(op);
-      case ADD -> add(op);
-      case QUANTIZE -> quantize(op);
-      case DEQUANTIZE -> dequantize(op);
-      case UNKNOWN -> {
-        problems.add("operator #" + op.index() + " " + (op.customCode() != null
-            ? "CUSTOM(" + op.customCode() + ")"
-            : BuiltinOperator.nameOf(op.builtinCode())) + " is not supported");
-        yield null;
-      }
-    };
-  }
+    private void spend(OperatorDef op, long work) {
+        totalWork += work;
+        if (totalWork > MAX_WORK && totalWork - work <= MAX_WORK) {
+            problems.add(where(op) + " brings the work of one inference above " + MAX_WORK
+                    + " multiply-accumulates; the engine refuses models that large");
+        }
+    }
 
-  // ---- checks -------------------------------------------------------------------------------
+    private long totalWork;
 
-  private boolean arity(OperatorDef op, int minIn, int maxIn, int outs) {
-    if (op.inputCount() < minIn || op.inputCount() > maxIn || op.outputCount() != outs) {
-      problems.add(where(op) + " has " + op.inputCount() + " inputs and " + op.outputCount() + " outputs");
-      return false;
+    private void checkGraphInterface() {
+        if (model.inputs().length != 1 || model.outputs().length != 1) {
+            problems.add("the graph has " + model.inputs().length + " inputs and " + model.outputs().length
+                    + " outputs; the engine runs graphs with exactly one of each");
+        }
+        for (int i : concat(model.inputs(), model.outputs())) {
+            TensorDef t = model.tensor(i);
+            if (t.type() != TensorType.INT8 && t.type() != TensorType.FLOAT32) {
+                problems.add("graph input/output " + t.describe() + " has type " + t.type()
+                        + "; expected INT8 or FLOAT32");
+            } else if (t.type() == TensorType.INT8 && !t.quantization().isPresent()) {
+                problems.add("graph input/output " + t.describe() + " has no quantization parameters");
+            }
+        }
+        boolean[] produced = new boolean[model.tensors().size()];
+        for (int i : model.inputs()) {
+            produced[i] = true;
+        }
+        for (OperatorDef op : model.operators()) {
+            for (int in : op.inputs()) {
+                if (in >= 0 && !produced[in] && !model.tensor(in).isConstant()) {
+                    problems.add(where(op) + " reads " + model.tensor(in).describe()
+                            + " before any operator writes it (operators must be in execution order)");
+                }
+            }
+            for (int out : op.outputs()) {
+                if (model.tensor(out).isConstant()) {
+                    problems.add(where(op) + " writes the constant " + model.tensor(out).describe());
+                }
+                produced[out] = true;
+            }
+        }
+        for (int o : model.outputs()) {
+            if (!produced[o]) {
+                problems.add("graph output " + model.tensor(o).describe() + " is never written");
+            }
+        }
     }
-    for (int i = 0; i < minIn; i++) {
-      if (op.input(i) < 0) {
-        problems.add(where(op) + " lacks its required input " + i);
-        return false;
-      }
-    }
-    return true;
-  }
 
-  private boolean int8Activation(OperatorDef op, TensorDef t) {
-    if (t.type() != TensorType.INT8) {
-      problems.add(where(op) + ": " + t.describe() + " has type " + t.type() + "; only INT8 is supported here");
-      return false;
+    private static int[] concat(int[] a, int[] b) {
+        int[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
-    if (!t.quantization().isPresent() || t.quantization().isPerChannel()) {
-      problems.add(where(op) + ": " + t.describe() + " needs one scale and zero point (per-tensor quantization)");
-      return false;
-    }
-    if (t.isConstant()) {
-      problems.add(where(op) + ": constant " + t.describe() + " as an activation is not supported");
-      return false;
-    }
-    return true;
-  }
 
-  private boolean rank(OperatorDef op, TensorDef t, int rank) {
-    if (t.rank() != rank) {
-      problems.add(where(op) + ": " + t.describe() + " has rank " + t.rank() + ", expected " + rank);
-      return false;
+    private static String where(OperatorDef op) {
+        return "operator #" + op.index() + " " + op.opName();
     }
-    return true;
-  }
 
-  private boolean activationSupported(OperatorDef op, Options.Activation a) {
-    if (a == Options.Activation.TANH || a == Options.Activation.SIGN_BIT) {
-      problems.add(where(op) + ": fused activation " + a + " is not supported (NONE, RELU, RELU_N1_TO_1, RELU6 are)");
-      return false;
+    private Kernel compile(OperatorDef op) {
+        return switch (op.op()) {
+            case EXPAND_DIMS, RESHAPE, SQUEEZE -> alias(op);
+            case CONV_2D -> conv(op);
+            case DEPTHWISE_CONV_2D -> depthwise(op);
+            case MAX_POOL_2D, AVERAGE_POOL_2D -> pool(op);
+            case MEAN -> mean(op);
+            case FULLY_CONNECTED -> fullyConnected(op);
+            case SOFTMAX -> softmax(op);
+            case ADD -> add(op);
+            case QUANTIZE -> quantize(op);
+            case DEQUANTIZE -> dequantize(op);
+            case UNKNOWN -> {
+                problems.add("operator #" + op.index() + " " + (op.customCode() != null
+                        ? "CUSTOM(" + op.customCode() + ")"
+                        : BuiltinOperator.nameOf(op.builtinCode())) + " is not supported");
+                yield null;
+            }
+        };
     }
-    return true;
-  }
 
-  /** Int8 symmetric weights with one scale per output channel or one for all. */
-  private float[] weightScales(OperatorDef op, TensorDef w, int channels, int channelAxis) {
-    if (w.type() != TensorType.INT8 || !w.isConstant()) {
-      problems.add(where(op) + ": weights " + w.describe() + " must be constant INT8 (got "
-          + w.type() + (w.isConstant() ? "" : ", not constant") + ")");
-      return null;
+    // ---- checks -------------------------------------------------------------------------------
+
+    private boolean arity(OperatorDef op, int minIn, int maxIn, int outs) {
+        if (op.inputCount() < minIn || op.inputCount() > maxIn || op.outputCount() != outs) {
+            problems.add(where(op) + " has " + op.inputCount() + " inputs and " + op.outputCount() + " outputs");
+            return false;
+        }
+        for (int i = 0; i < minIn; i++) {
+            if (op.input(i) < 0) {
+                problems.add(where(op) + " lacks its required input " + i);
+                return false;
+            }
+        }
+        return true;
     }
-    Quantization q = w.quantization();
-    if (!q.isPresent()) {
-      problems.add(where(op) + ": weights " + w.describe() + " have no quantization parameters");
-      return null;
+
+    private boolean int8Activation(OperatorDef op, TensorDef t) {
+        if (t.type() != TensorType.INT8) {
+            problems.add(where(op) + ": " + t.describe() + " has type " + t.type() + "; only INT8 is supported here");
+            return false;
+        }
+        if (!t.quantization().isPresent() || t.quantization().isPerChannel()) {
+            problems.add(where(op) + ": " + t.describe() + " needs one scale and zero point (per-tensor quantization)");
+            return false;
+        }
+        if (t.isConstant()) {
+            problems.add(where(op) + ": constant " + t.describe() + " as an activation is not supported");
+            return false;
+        }
+        return true;
     }
-    if (q.isPerChannel() && (q.scales().length != channels || q.dimension() != channelAxis)) {
-      problems.add(where(op) + ": weights " + w.describe() + " have " + q.scales().length + " scales on axis "
-          + q.dimension() + "; expected " + channels + " on axis " + channelAxis);
-      return null;
+
+    private boolean rank(OperatorDef op, TensorDef t, int rank) {
+        if (t.rank() != rank) {
+            problems.add(where(op) + ": " + t.describe() + " has rank " + t.rank() + ", expected " + rank);
+            return false;
+        }
+        return true;
     }
-    for (int i = 0; i < q.scales().length; i++) {
-      if (q.zeroPoint(i) != 0) {
-        problems.add(where(op) + ": weights " + w.describe() + " have zero point " + q.zeroPoint(i)
-            + "; int8 weights must be symmetric (zero point 0)");
+
+    private boolean activationSupported(OperatorDef op, Options.Activation a) {
+        if (a == Options.Activation.TANH || a == Options.Activation.SIGN_BIT) {
+            problems.add(where(op) + ": fused activation " + a
+                    + " is not supported (NONE, RELU, RELU_N1_TO_1, RELU6 are)");
+            return false;
+        }
+        return true;
+    }
+
+    /** Int8 symmetric weights with one scale per output channel or one for all. */
+    private float[] weightScales(OperatorDef op, TensorDef w, int channels, int channelAxis) {
+        if (w.type() != TensorType.INT8 || !w.isConstant()) {
+            problems.add(where(op) + ": weights " + w.describe() + " must be constant INT8 (got "
+                    + w.type() + (w.isConstant() ? "" : ", not constant") + ")");
+            return null;
+        }
+        Quantization q = w.quantization();
+        if (!q.isPresent()) {
+            problems.add(where(op) + ": weights " + w.describe() + " have no quantization parameters");
+            return null;
+        }
+        if (q.isPerChannel() && (q.scales().length != channels || q.dimension() != channelAxis)) {
+            problems.add(where(op) + ": weights " + w.describe() + " have " + q.scales().length + " scales on axis "
+                    + q.dimension() + "; expected " + channels + " on axis " + channelAxis);
+            return null;
+        }
+        for (int i = 0; i < q.scales().length; i++) {
+            if (q.zeroPoint(i) != 0) {
+                problems.add(where(op) + ": weights " + w.describe() + " have zero point " + q.zeroPoint(i)
+                        + "; int8 weights must be symmetric (zero point 0)");
+                return null;
+            }
+        }
+        float[] scales = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            scales[c] = q.scale(q.isPerChannel() ? c : 0);
+        }
+        return scales;
+    }
+
+    private int[] bias(OperatorDef op, int index, int channels) {
+        if (op.inputCount() <= index || op.input(index) < 0) {
+            return new int[channels];
+        }
+        TensorDef b = model.tensor(op.input(index));
+        if (b.type() != TensorType.INT32 || !b.isConstant() || b.elementCount() != channels) {
+            problems.add(where(op) + ": bias " + b.describe() + " must be a constant INT32 vector of " + channels
+                    + (b.isConstant() ? "" : " (it is not constant)"));
+            return null;
+        }
+        return ints(b);
+    }
+
+    static int[] ints(TensorDef t) {
+        int[] r = new int[(int) t.elementCount()];
+        ByteBuffer.wrap(t.data()).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(r);
+        return r;
+    }
+
+    private static float scale(TensorDef t) {
+        return t.quantization().scale(0);
+    }
+
+    private static int zeroPoint(TensorDef t) {
+        return t.quantization().zeroPoint(0);
+    }
+
+    private int[] range(Options.Activation a, TensorDef out) {
+        return arithmetic.activationRange(a, scale(out), zeroPoint(out), Byte.MIN_VALUE, Byte.MAX_VALUE);
+    }
+
+    // ---- operators ----------------------------------------------------------------------------
+
+    private Kernel alias(OperatorDef op) {
+        if (!arity(op, 1, 2, 1)) {
+            return null;
+        }
+        TensorDef in = model.tensor(op.input(0));
+        TensorDef out = model.tensor(op.output(0));
+        if (in.elementCount() != out.elementCount()) {
+            problems.add(where(op) + ": " + in.describe() + " and " + out.describe() + " differ in element count");
+            return null;
+        }
+        if (in.type() != out.type() || !in.quantization().equals(out.quantization())) {
+            problems.add(where(op) + ": " + in.describe() + " and " + out.describe()
+                    + " differ in type or quantization, which a reshape cannot change");
+            return null;
+        }
+        int from = op.input(0);
+        int to = op.output(0);
+        // Same bytes in a new shape: the output shares the input's storage.
+        return slots -> slots[to] = slots[from];
+    }
+
+    private Kernel conv(OperatorDef op) {
+        if (!arity(op, 2, 3, 1)) {
+            return null;
+        }
+        TensorDef in = model.tensor(op.input(0));
+        TensorDef w = model.tensor(op.input(1));
+        TensorDef out = model.tensor(op.output(0));
+        Options.Conv o = (Options.Conv) op.options();
+        if (!int8Activation(op, in) || !int8Activation(op, out) || !rank(op, in, 4) || !rank(op, w, 4)
+                || !rank(op, out, 4) || !activationSupported(op, o.activation())) {
+            return null;
+        }
+        Geometry g = Geometry.of(in, out, w.dim(1), w.dim(2), o.strideH(), o.strideW(), o.dilationH(),
+                o.dilationW(), o.padding());
+        if (w.dim(3) != in.dim(3) || w.dim(0) != out.dim(3) || g == null) {
+            problems.add(where(op) + ": shapes " + in.describe() + ", " + w.describe() + ", " + out.describe()
+                    + " do not agree (grouped convolution is not supported)");
+            return null;
+        }
+        float[] ws = weightScales(op, w, out.dim(3), 0);
+        int[] bias = bias(op, 2, out.dim(3));
+        if (ws == null || bias == null) {
+            return null;
+        }
+        spend(op, g.windowWork() * g.inC());
+        int[] r = range(o.activation(), out);
+        Requantizer rq = arithmetic.requantizer(scale(in), ws, scale(out), zeroPoint(out), r[0], r[1], false);
+        return Conv1dKernel.applies(g)
+                ? new Conv1dKernel(op.input(0), op.output(0), g, w.data(), bias, zeroPoint(in), rq)
+                : new ConvKernel(op.input(0), op.output(0), g, w.data(), bias, zeroPoint(in), rq);
+    }
+
+    private Kernel depthwise(OperatorDef op) {
+        if (!arity(op, 2, 3, 1)) {
+            return null;
+        }
+        TensorDef in = model.tensor(op.input(0));
+        TensorDef w = model.tensor(op.input(1));
+        TensorDef out = model.tensor(op.output(0));
+        Options.Depthwise o = (Options.Depthwise) op.options();
+        if (!int8Activation(op, in) || !int8Activation(op, out) || !rank(op, in, 4) || !rank(op, w, 4)
+                || !rank(op, out, 4) || !activationSupported(op, o.activation())) {
+            return null;
+        }
+        Geometry g = Geometry.of(in, out, w.dim(1), w.dim(2), o.strideH(), o.strideW(), o.dilationH(),
+                o.dilationW(), o.padding());
+        if (w.dim(0) != 1 || w.dim(3) != out.dim(3) || out.dim(3) % in.dim(3) != 0 || g == null) {
+            problems.add(where(op) + ": shapes " + in.describe() + ", " + w.describe() + ", " + out.describe()
+                    + " do not agree");
+            return null;
+        }
+        float[] ws = weightScales(op, w, out.dim(3), 3);
+        int[] bias = bias(op, 2, out.dim(3));
+        if (ws == null || bias == null) {
+            return null;
+        }
+        spend(op, g.windowWork());
+        int[] r = range(o.activation(), out);
+        Requantizer rq = arithmetic.requantizer(scale(in), ws, scale(out), zeroPoint(out), r[0], r[1], false);
+        return new DepthwiseKernel(op.input(0), op.output(0), g, w.data(), bias, zeroPoint(in), rq);
+    }
+
+    private Kernel pool(OperatorDef op) {
+        if (!arity(op, 1, 1, 1)) {
+            return null;
+        }
+        TensorDef in = model.tensor(op.input(0));
+        TensorDef out = model.tensor(op.output(0));
+        Options.Pool o = (Options.Pool) op.options();
+        if (!int8Activation(op, in) || !int8Activation(op, out) || !rank(op, in, 4) || !rank(op, out, 4)
+                || !activationSupported(op, o.activation())) {
+            return null;
+        }
+        if (!in.quantization().equals(out.quantization())) {
+            problems.add(where(op) + ": input and output quantization differ (" + in.quantization() + " vs "
+                    + out.quantization() + "); pooling requires them equal");
+            return null;
+        }
+        Geometry g = Geometry.of(in, out, o.filterH(), o.filterW(), o.strideH(), o.strideW(), 1, 1, o.padding());
+        if (g == null || in.dim(3) != out.dim(3)) {
+            problems.add(where(op) + ": shapes " + in.describe() + " and " + out.describe() + " do not agree with "
+                    + "the pooling window");
+            return null;
+        }
+        spend(op, g.windowWork());
+        // Max pooling runs in XNNPACK under LiteRT, average pooling in TFLite's own kernel; the clamp of
+        // each follows the runtime that computes it.
+        Arithmetic clampRounding = op.op() == BuiltinOperator.MAX_POOL_2D ? arithmetic : Arithmetic.TFLM;
+        int[] r = clampRounding.activationRange(o.activation(), scale(out), zeroPoint(out), -128, 127);
+        return new PoolKernel(op.input(0), op.output(0), g, op.op() == BuiltinOperator.MAX_POOL_2D, r[0], r[1]);
+    }
+
+    private Kernel mean(OperatorDef op) {
+        if (!arity(op, 2, 2, 1)) {
+            return null;
+        }
+        TensorDef in = model.tensor(op.input(0));
+        TensorDef axes = model.tensor(op.input(1));
+        TensorDef out = model.tensor(op.output(0));
+        if (!int8Activation(op, in) || !int8Activation(op, out)) {
+            return null;
+        }
+        if (axes.type() != TensorType.INT32 || !axes.isConstant()) {
+            problems.add(where(op) + ": axes " + axes.describe() + " must be a constant INT32 tensor");
+            return null;
+        }
+        int[] dims = in.shape();
+        boolean[] reduced = new boolean[dims.length];
+        for (int a : ints(axes)) {
+            int axis = a < 0 ? a + dims.length : a;
+            if (axis < 0 || axis >= dims.length) {
+                problems.add(where(op) + ": axis " + a + " is out of range for " + in.describe());
+                return null;
+            }
+            reduced[axis] = true;
+        }
+        long kept = 1;
+        for (int i = 0; i < dims.length; i++) {
+            kept *= reduced[i] ? 1 : dims[i];
+        }
+        if (kept != out.elementCount() || in.elementCount() == 0) {
+            problems.add(where(op) + ": output " + out.describe() + " does not match reducing " + in.describe());
+            return null;
+        }
+        int count = (int) (in.elementCount() / kept);
+        Mean m = Mean.of(arithmetic, scale(in), zeroPoint(in), scale(out), zeroPoint(out), count);
+        return new MeanKernel(op.input(0), op.output(0), dims, reduced, m);
+    }
+
+    private Kernel fullyConnected(OperatorDef op) {
+        if (!arity(op, 2, 3, 1)) {
+            return null;
+        }
+        TensorDef in = model.tensor(op.input(0));
+        TensorDef w = model.tensor(op.input(1));
+        TensorDef out = model.tensor(op.output(0));
+        Options.FullyConnected o = (Options.FullyConnected) op.options();
+        if (!int8Activation(op, in) || !int8Activation(op, out) || !rank(op, w, 2)
+                || !activationSupported(op, o.activation())) {
+            return null;
+        }
+        if (o.weightsFormat() != 0) {
+            problems.add(where(op) + ": shuffled weights format " + o.weightsFormat() + " is not supported");
+            return null;
+        }
+        int units = w.dim(0);
+        int depth = w.dim(1);
+        if (depth == 0 || in.elementCount() % depth != 0 || out.elementCount() != in.elementCount() / depth * units) {
+            problems.add(where(op) + ": shapes " + in.describe() + ", " + w.describe() + ", " + out.describe()
+                    + " do not agree");
+            return null;
+        }
+        float[] ws = weightScales(op, w, units, 0);
+        int[] bias = bias(op, 2, units);
+        if (ws == null || bias == null) {
+            return null;
+        }
+        spend(op, in.elementCount() / depth * depth * units);
+        int[] r = range(o.activation(), out);
+        boolean perTensor = !w.quantization().isPerChannel();
+        Requantizer rq = arithmetic.requantizer(scale(in), ws, scale(out), zeroPoint(out), r[0], r[1], perTensor);
+        return new FullyConnectedKernel(op.input(0), op.output(0), (int) (in.elementCount() / depth), depth, units,
+                w.data(), bias, zeroPoint(in), rq);
+    }
+
+    private Kernel softmax(OperatorDef op) {
+        if (!arity(op, 1, 1, 1)) {
+            return null;
+        }
+        TensorDef in = model.tensor(op.input(0));
+        TensorDef out = model.tensor(op.output(0));
+        if (!int8Activation(op, in) || !int8Activation(op, out) || in.elementCount() != out.elementCount()
+                || in.rank() == 0) {
+            return null;
+        }
+        if (zeroPoint(out) != -128 || scale(out) != 1f / 256) {
+            problems.add(where(op) + ": output " + out.describe() + " has " + out.quantization()
+                    + "; int8 softmax requires scale 1/256 and zero point -128");
+            return null;
+        }
+        float beta = ((Options.Softmax) op.options()).beta();
+        Softmax s = Softmax.of(arithmetic, scale(in), beta, zeroPoint(out), scale(out));
+        return new SoftmaxKernel(op.input(0), op.output(0), in.dim(in.rank() - 1), s);
+    }
+
+    private Kernel add(OperatorDef op) {
+        if (!arity(op, 2, 2, 1)) {
+            return null;
+        }
+        TensorDef a = model.tensor(op.input(0));
+        TensorDef b = model.tensor(op.input(1));
+        TensorDef out = model.tensor(op.output(0));
+        Options.Add o = (Options.Add) op.options();
+        for (TensorDef t : List.of(a, b)) {
+            if (t.type() != TensorType.INT8 || !t.quantization().isPresent() || t.quantization().isPerChannel()) {
+                problems.add(where(op) + ": " + t.describe() + " must be INT8 with per-tensor quantization");
+                return null;
+            }
+        }
+        if (!int8Activation(op, out) || !activationSupported(op, o.activation())) {
+            return null;
+        }
+        int[][] index = Broadcast.indices(a.shape(), b.shape(), out.shape());
+        if (index == null) {
+            problems.add(where(op) + ": shapes " + a.describe() + " and " + b.describe() + " do not broadcast to "
+                    + out.describe());
+            return null;
+        }
+        int[] r = range(o.activation(), out);
+        return AddKernel.of(arithmetic, op.input(0), op.input(1), op.output(0), a, b, out, index, r[0], r[1]);
+    }
+
+    private Kernel quantize(OperatorDef op) {
+        if (!arity(op, 1, 1, 1)) {
+            return null;
+        }
+        TensorDef in = model.tensor(op.input(0));
+        TensorDef out = model.tensor(op.output(0));
+        if (!int8Activation(op, out) || in.elementCount() != out.elementCount()) {
+            return null;
+        }
+        if (in.type() == TensorType.FLOAT32) {
+            return QuantizeKernel.fromFloat(arithmetic, op.input(0), op.output(0), scale(out), zeroPoint(out));
+        }
+        if (in.type() == TensorType.INT8 && in.quantization().isPresent() && !in.quantization().isPerChannel()) {
+            return QuantizeKernel.requantize(arithmetic, op.input(0), op.output(0), scale(in), zeroPoint(in),
+                    scale(out),
+                    zeroPoint(out));
+        }
+        problems.add(where(op) + ": input " + in.describe() + " must be FLOAT32 or per-tensor quantized INT8");
         return null;
-      }
     }
-    float[] scales = new float[channels];
-    for (int c = 0; c < channels; c++) {
-      scales[c] = q.scale(q.isPerChannel() ? c : 0);
-    }
-    return scales;
-  }
 
-  private int[] bias(OperatorDef op, int index, int channels) {
-    if (op.inputCount() <= index || op.input(index) < 0) {
-      return new int[channels];
+    private Kernel dequantize(OperatorDef op) {
+        if (!arity(op, 1, 1, 1)) {
+            return null;
+        }
+        TensorDef in = model.tensor(op.input(0));
+        TensorDef out = model.tensor(op.output(0));
+        if (!int8Activation(op, in)) {
+            return null;
+        }
+        if (out.type() != TensorType.FLOAT32 || in.elementCount() != out.elementCount()) {
+            problems.add(where(op) + ": output " + out.describe() + " must be FLOAT32 of the input's size");
+            return null;
+        }
+        return QuantizeKernel.dequantize(arithmetic, op.input(0), op.output(0), scale(in), zeroPoint(in));
     }
-    TensorDef b = model.tensor(op.input(index));
-    if (b.type() != TensorType.INT32 || !b.isConstant() || b.elementCount() != channels) {
-      problems.add(where(op) + ": bias " + b.describe() + " must be a constant INT32 vector of " + channels
-          + (b.isConstant() ? "" : " (it is not constant)"));
-      return null;
-    }
-    return ints(b);
-  }
-
-  static int[] ints(TensorDef t) {
-    int[] r = new int[(int) t.elementCount()];
-    ByteBuffer.wrap(t.data()).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(r);
-    return r;
-  }
-
-  private static float scale(TensorDef t) {
-    return t.quantization().scale(0);
-  }
-
-  private static int zeroPoint(TensorDef t) {
-    return t.quantization().zeroPoint(0);
-  }
-
-  private int[] range(Options.Activation a, TensorDef out) {
-    return arithmetic.activationRange(a, scale(out), zeroPoint(out), Byte.MIN_VALUE, Byte.MAX_VALUE);
-  }
-
-  // ---- operators ----------------------------------------------------------------------------
-
-  private Kernel alias(OperatorDef op) {
-    if (!arity(op, 1, 2, 1)) {
-      return null;
-    }
-    TensorDef in = model.tensor(op.input(0));
-    TensorDef out = model.tensor(op.output(0));
-    if (in.elementCount() != out.elementCount()) {
-      problems.add(where(op) + ": " + in.describe() + " and " + out.describe() + " differ in element count");
-      return null;
-    }
-    if (in.type() != out.type() || !in.quantization().equals(out.quantization())) {
-      problems.add(where(op) + ": " + in.describe() + " and " + out.describe()
-          + " differ in type or quantization, which a reshape cannot change");
-      return null;
-    }
-    int from = op.input(0);
-    int to = op.output(0);
-    // Same bytes in a new shape: the output shares the input's storage.
-    return slots -> slots[to] = slots[from];
-  }
-
-  private Kernel conv(OperatorDef op) {
-    if (!arity(op, 2, 3, 1)) {
-      return null;
-    }
-    TensorDef in = model.tensor(op.input(0));
-    TensorDef w = model.tensor(op.input(1));
-    TensorDef out = model.tensor(op.output(0));
-    Options.Conv o = (Options.Conv) op.options();
-    if (!int8Activation(op, in) || !int8Activation(op, out) || !rank(op, in, 4) || !rank(op, w, 4)
-        || !rank(op, out, 4) || !activationSupported(op, o.activation())) {
-      return null;
-    }
-    Geometry g = Geometry.of(in, out, w.dim(1), w.dim(2), o.strideH(), o.strideW(), o.dilationH(),
-        o.dilationW(), o.padding());
-    if (w.dim(3) != in.dim(3) || w.dim(0) != out.dim(3) || g == null) {
-      problems.add(where(op) + ": shapes " + in.describe() + ", " + w.describe() + ", " + out.describe()
-          + " do not agree (grouped convolution is not supported)");
-      return null;
-    }
-    float[] ws = weightScales(op, w, out.dim(3), 0);
-    int[] bias = bias(op, 2, out.dim(3));
-    if (ws == null || bias == null) {
-      return null;
-    }
-    spend(op, g.windowWork() * g.inC());
-    int[] r = range(o.activation(), out);
-    Requantizer rq = arithmetic.requantizer(scale(in), ws, scale(out), zeroPoint(out), r[0], r[1], false);
-    return Conv1dKernel.applies(g)
-        ? new Conv1dKernel(op.input(0), op.output(0), g, w.data(), bias, zeroPoint(in), rq)
-        : new ConvKernel(op.input(0), op.output(0), g, w.data(), bias, zeroPoint(in), rq);
-  }
-
-  private Kernel depthwise(OperatorDef op) {
-    if (!arity(op, 2, 3, 1)) {
-      return null;
-    }
-    TensorDef in = model.tensor(op.input(0));
-    TensorDef w = model.tensor(op.input(1));
-    TensorDef out = model.tensor(op.output(0));
-    Options.Depthwise o = (Options.Depthwise) op.options();
-    if (!int8Activation(op, in) || !int8Activation(op, out) || !rank(op, in, 4) || !rank(op, w, 4)
-        || !rank(op, out, 4) || !activationSupported(op, o.activation())) {
-      return null;
-    }
-    Geometry g = Geometry.of(in, out, w.dim(1), w.dim(2), o.strideH(), o.strideW(), o.dilationH(),
-        o.dilationW(), o.padding());
-    if (w.dim(0) != 1 || w.dim(3) != out.dim(3) || out.dim(3) % in.dim(3) != 0 || g == null) {
-      problems.add(where(op) + ": shapes " + in.describe() + ", " + w.describe() + ", " + out.describe()
-          + " do not agree");
-      return null;
-    }
-    float[] ws = weightScales(op, w, out.dim(3), 3);
-    int[] bias = bias(op, 2, out.dim(3));
-    if (ws == null || bias == null) {
-      return null;
-    }
-    spend(op, g.windowWork());
-    int[] r = range(o.activation(), out);
-    Requantizer rq = arithmetic.requantizer(scale(in), ws, scale(out), zeroPoint(out), r[0], r[1], false);
-    return new DepthwiseKernel(op.input(0), op.output(0), g, w.data(), bias, zeroPoint(in), rq);
-  }
-
-  private Kernel pool(OperatorDef op) {
-    if (!arity(op, 1, 1, 1)) {
-      return null;
-    }
-    TensorDef in = model.tensor(op.input(0));
-    TensorDef out = model.tensor(op.output(0));
-    Options.Pool o = (Options.Pool) op.options();
-    if (!int8Activation(op, in) || !int8Activation(op, out) || !rank(op, in, 4) || !rank(op, out, 4)
-        || !activationSupported(op, o.activation())) {
-      return null;
-    }
-    if (!in.quantization().equals(out.quantization())) {
-      problems.add(where(op) + ": input and output quantization differ (" + in.quantization() + " vs "
-          + out.quantization() + "); pooling requires them equal");
-      return null;
-    }
-    Geometry g = Geometry.of(in, out, o.filterH(), o.filterW(), o.strideH(), o.strideW(), 1, 1, o.padding());
-    if (g == null || in.dim(3) != out.dim(3)) {
-      problems.add(where(op) + ": shapes " + in.describe() + " and " + out.describe() + " do not agree with "
-          + "the pooling window");
-      return null;
-    }
-    spend(op, g.windowWork());
-    // Max pooling runs in XNNPACK under LiteRT, average pooling in TFLite's own kernel; the clamp of
-    // each follows the runtime that computes it.
-    Arithmetic clampRounding = op.op() == BuiltinOperator.MAX_POOL_2D ? arithmetic : Arithmetic.TFLM;
-    int[] r = clampRounding.activationRange(o.activation(), scale(out), zeroPoint(out), -128, 127);
-    return new PoolKernel(op.input(0), op.output(0), g, op.op() == BuiltinOperator.MAX_POOL_2D, r[0], r[1]);
-  }
-
-  private Kernel mean(OperatorDef op) {
-    if (!arity(op, 2, 2, 1)) {
-      return null;
-    }
-    TensorDef in = model.tensor(op.input(0));
-    TensorDef axes = model.tensor(op.input(1));
-    TensorDef out = model.tensor(op.output(0));
-    if (!int8Activation(op, in) || !int8Activation(op, out)) {
-      return null;
-    }
-    if (axes.type() != TensorType.INT32 || !axes.isConstant()) {
-      problems.add(where(op) + ": axes " + axes.describe() + " must be a constant INT32 tensor");
-      return null;
-    }
-    int[] dims = in.shape();
-    boolean[] reduced = new boolean[dims.length];
-    for (int a : ints(axes)) {
-      int axis = a < 0 ? a + dims.length : a;
-      if (axis < 0 || axis >= dims.length) {
-        problems.add(where(op) + ": axis " + a + " is out of range for " + in.describe());
-        return null;
-      }
-      reduced[axis] = true;
-    }
-    long kept = 1;
-    for (int i = 0; i < dims.length; i++) {
-      kept *= reduced[i] ? 1 : dims[i];
-    }
-    if (kept != out.elementCount() || in.elementCount() == 0) {
-      problems.add(where(op) + ": output " + out.describe() + " does not match reducing " + in.describe());
-      return null;
-    }
-    int count = (int) (in.elementCount() / kept);
-    Mean m = Mean.of(arithmetic, scale(in), zeroPoint(in), scale(out), zeroPoint(out), count);
-    return new MeanKernel(op.input(0), op.output(0), dims, reduced, m);
-  }
-
-  private Kernel fullyConnected(OperatorDef op) {
-    if (!arity(op, 2, 3, 1)) {
-      return null;
-    }
-    TensorDef in = model.tensor(op.input(0));
-    TensorDef w = model.tensor(op.input(1));
-    TensorDef out = model.tensor(op.output(0));
-    Options.FullyConnected o = (Options.FullyConnected) op.options();
-    if (!int8Activation(op, in) || !int8Activation(op, out) || !rank(op, w, 2)
-        || !activationSupported(op, o.activation())) {
-      return null;
-    }
-    if (o.weightsFormat() != 0) {
-      problems.add(where(op) + ": shuffled weights format " + o.weightsFormat() + " is not supported");
-      return null;
-    }
-    int units = w.dim(0);
-    int depth = w.dim(1);
-    if (depth == 0 || in.elementCount() % depth != 0 || out.elementCount() != in.elementCount() / depth * units) {
-      problems.add(where(op) + ": shapes " + in.describe() + ", " + w.describe() + ", " + out.describe()
-          + " do not agree");
-      return null;
-    }
-    float[] ws = weightScales(op, w, units, 0);
-    int[] bias = bias(op, 2, units);
-    if (ws == null || bias == null) {
-      return null;
-    }
-    spend(op, in.elementCount() / depth * depth * units);
-    int[] r = range(o.activation(), out);
-    boolean perTensor = !w.quantization().isPerChannel();
-    Requantizer rq = arithmetic.requantizer(scale(in), ws, scale(out), zeroPoint(out), r[0], r[1], perTensor);
-    return new FullyConnectedKernel(op.input(0), op.output(0), (int) (in.elementCount() / depth), depth, units,
-        w.data(), bias, zeroPoint(in), rq);
-  }
-
-  private Kernel softmax(OperatorDef op) {
-    if (!arity(op, 1, 1, 1)) {
-      return null;
-    }
-    TensorDef in = model.tensor(op.input(0));
-    TensorDef out = model.tensor(op.output(0));
-    if (!int8Activation(op, in) || !int8Activation(op, out) || in.elementCount() != out.elementCount()
-        || in.rank() == 0) {
-      return null;
-    }
-    if (zeroPoint(out) != -128 || scale(out) != 1f / 256) {
-      problems.add(where(op) + ": output " + out.describe() + " has " + out.quantization()
-          + "; int8 softmax requires scale 1/256 and zero point -128");
-      return null;
-    }
-    float beta = ((Options.Softmax) op.options()).beta();
-    Softmax s = Softmax.of(arithmetic, scale(in), beta, zeroPoint(out), scale(out));
-    return new SoftmaxKernel(op.input(0), op.output(0), in.dim(in.rank() - 1), s);
-  }
-
-  private Kernel add(OperatorDef op) {
-    if (!arity(op, 2, 2, 1)) {
-      return null;
-    }
-    TensorDef a = model.tensor(op.input(0));
-    TensorDef b = model.tensor(op.input(1));
-    TensorDef out = model.tensor(op.output(0));
-    Options.Add o = (Options.Add) op.options();
-    for (TensorDef t : List.of(a, b)) {
-      if (t.type() != TensorType.INT8 || !t.quantization().isPresent() || t.quantization().isPerChannel()) {
-        problems.add(where(op) + ": " + t.describe() + " must be INT8 with per-tensor quantization");
-        return null;
-      }
-    }
-    if (!int8Activation(op, out) || !activationSupported(op, o.activation())) {
-      return null;
-    }
-    int[][] index = Broadcast.indices(a.shape(), b.shape(), out.shape());
-    if (index == null) {
-      problems.add(where(op) + ": shapes " + a.describe() + " and " + b.describe() + " do not broadcast to "
-          + out.describe());
-      return null;
-    }
-    int[] r = range(o.activation(), out);
-    return AddKernel.of(arithmetic, op.input(0), op.input(1), op.output(0), a, b, out, index, r[0], r[1]);
-  }
-
-  private Kernel quantize(OperatorDef op) {
-    if (!arity(op, 1, 1, 1)) {
-      return null;
-    }
-    TensorDef in = model.tensor(op.input(0));
-    TensorDef out = model.tensor(op.output(0));
-    if (!int8Activation(op, out) || in.elementCount() != out.elementCount()) {
-      return null;
-    }
-    if (in.type() == TensorType.FLOAT32) {
-      return QuantizeKernel.fromFloat(arithmetic, op.input(0), op.output(0), scale(out), zeroPoint(out));
-    }
-    if (in.type() == TensorType.INT8 && in.quantization().isPresent() && !in.quantization().isPerChannel()) {
-      return QuantizeKernel.requantize(arithmetic, op.input(0), op.output(0), scale(in), zeroPoint(in), scale(out),
-          zeroPoint(out));
-    }
-    problems.add(where(op) + ": input " + in.describe() + " must be FLOAT32 or per-tensor quantized INT8");
-    return null;
-  }
-
-  private Kernel dequantize(OperatorDef op) {
-    if (!arity(op, 1, 1, 1)) {
-      return null;
-    }
-    TensorDef in = model.tensor(op.input(0));
-    TensorDef out = model.tensor(op.output(0));
-    if (!int8Activation(op, in)) {
-      return null;
-    }
-    if (out.type() != TensorType.FLOAT32 || in.elementCount() != out.elementCount()) {
-      problems.add(where(op) + ": output " + out.describe() + " must be FLOAT32 of the input's size");
-      return null;
-    }
-    return QuantizeKernel.dequantize(arithmetic, op.input(0), op.output(0), scale(in), zeroPoint(in));
-  }
 }

@@ -10,155 +10,155 @@ import io.flatline.model.arith.Requantizer;
  * one at a time, which the sliding window uses.
  */
 final class Conv1dKernel implements Kernel {
-  private final int in;
-  private final int out;
-  private final int steps;
-  private final int channels;
-  private final int filters;
-  private final int kernel;
-  private final int dilation;
-  private final int padLeft;
-  private final int[] weights;
-  /** Per output position and channel: bias minus zero point times the weights of the taps in range. */
-  private final int[] positionBias;
-  private final Requantizer requantizer;
-  private final int[] levels;
-  /**
-   * Channel-major input with zeros for the SAME padding: row c holds time steps -padLeft.. of channel
-   * c. A short[] rather than int[] so the JIT sees it cannot alias the int accumulators and vectorizes.
-   */
-  private final short[] padded;
-  private final int paddedSteps;
-  private final int[] acc;
+    private final int in;
+    private final int out;
+    private final int steps;
+    private final int channels;
+    private final int filters;
+    private final int kernel;
+    private final int dilation;
+    private final int padLeft;
+    private final int[] weights;
+    /** Per output position and channel: bias minus zero point times the weights of the taps in range. */
+    private final int[] positionBias;
+    private final Requantizer requantizer;
+    private final int[] levels;
+    /**
+     * Channel-major input with zeros for the SAME padding: row c holds time steps -padLeft.. of channel
+     * c. A short[] rather than int[] so the JIT sees it cannot alias the int accumulators and vectorizes.
+     */
+    private final short[] padded;
+    private final int paddedSteps;
+    private final int[] acc;
 
-  Conv1dKernel(int in, int out, Geometry g, byte[] weights, int[] bias, int inputZeroPoint, Requantizer rq) {
-    this.in = in;
-    this.out = out;
-    this.steps = g.inW();
-    this.channels = g.inC();
-    this.filters = g.outC();
-    this.kernel = g.kW();
-    this.dilation = g.dilationW();
-    this.padLeft = g.padLeft();
-    this.requantizer = rq;
-    int taps = kernel * channels;
-    this.weights = new int[filters * taps];
-    for (int i = 0; i < this.weights.length; i++) {
-      this.weights[i] = weights[i];
-    }
-    this.positionBias = new int[steps * filters];
-    for (int t = 0; t < steps; t++) {
-      for (int f = 0; f < filters; f++) {
-        int b = bias[f];
-        for (int k = 0; k < kernel; k++) {
-          int ti = t - padLeft + k * dilation;
-          for (int c = 0; ti >= 0 && ti < steps && c < channels; c++) {
-            b -= inputZeroPoint * weights[f * taps + k * channels + c];
-          }
+    Conv1dKernel(int in, int out, Geometry g, byte[] weights, int[] bias, int inputZeroPoint, Requantizer rq) {
+        this.in = in;
+        this.out = out;
+        this.steps = g.inW();
+        this.channels = g.inC();
+        this.filters = g.outC();
+        this.kernel = g.kW();
+        this.dilation = g.dilationW();
+        this.padLeft = g.padLeft();
+        this.requantizer = rq;
+        int taps = kernel * channels;
+        this.weights = new int[filters * taps];
+        for (int i = 0; i < this.weights.length; i++) {
+            this.weights[i] = weights[i];
         }
-        positionBias[t * filters + f] = b;
-      }
-    }
-    this.levels = new int[steps * channels];
-    this.paddedSteps = steps + (kernel - 1) * dilation;
-    this.padded = new short[channels * paddedSteps];
-    this.acc = new int[steps];
-  }
-
-  /** Applies when the geometry is a batch-1, height-1, stride-1 convolution. */
-  static boolean applies(Geometry g) {
-    return g.batch() == 1 && g.inH() == 1 && g.kH() == 1 && g.outH() == 1 && g.strideW() == 1;
-  }
-
-  int steps() {
-    return steps;
-  }
-
-  int filters() {
-    return filters;
-  }
-
-  int channels() {
-    return channels;
-  }
-
-  /** The first and one past the last output position whose taps all fall inside the input. */
-  int firstInterior() {
-    return padLeft;
-  }
-
-  int endInterior() {
-    return steps - ((kernel - 1) * dilation - padLeft);
-  }
-
-  /**
-   * All positions at once, filter by filter: for each tap the whole time axis is one multiply-add
-   * of a constant weight over a shifted input row, a loop the JIT turns into SIMD. Padding holds
-   * level 0, which adds nothing; the zero point is in the per-position bias.
-   */
-  @Override
-  public void run(Object[] slots) {
-    byte[] x = (byte[]) slots[in];
-    byte[] y = (byte[]) slots[out];
-    for (int t = 0; t < steps; t++) {
-      for (int c = 0; c < channels; c++) {
-        padded[c * paddedSteps + padLeft + t] = x[t * channels + c];
-      }
-    }
-    int taps = kernel * channels;
-    for (int f = 0; f < filters; f++) {
-      for (int t = 0; t < steps; t++) {
-        acc[t] = positionBias[t * filters + f];
-      }
-      for (int k = 0; k < kernel; k++) {
-        for (int c = 0; c < channels; c++) {
-          int w = weights[f * taps + k * channels + c];
-          int row = c * paddedSteps + k * dilation;
-          for (int t = 0; t < steps; t++) {
-            acc[t] += w * padded[row + t];
-          }
+        this.positionBias = new int[steps * filters];
+        for (int t = 0; t < steps; t++) {
+            for (int f = 0; f < filters; f++) {
+                int b = bias[f];
+                for (int k = 0; k < kernel; k++) {
+                    int ti = t - padLeft + k * dilation;
+                    for (int c = 0; ti >= 0 && ti < steps && c < channels; c++) {
+                        b -= inputZeroPoint * weights[f * taps + k * channels + c];
+                    }
+                }
+                positionBias[t * filters + f] = b;
+            }
         }
-      }
-      requantizer.apply(acc, 0, steps, f, y, f, filters);
+        this.levels = new int[steps * channels];
+        this.paddedSteps = steps + (kernel - 1) * dilation;
+        this.padded = new short[channels * paddedSteps];
+        this.acc = new int[steps];
     }
-  }
 
-  /**
-   * Output position {@code t} for all filters, from raw input levels laid out time-major in {@code
-   * x} (which may be a ring: {@code x} is indexed modulo its length in time steps).
-   */
-  void position(int[] x, int t, byte[] y, int yOffset) {
-    int taps = kernel * channels;
-    int k0 = Math.max(0, ceilDiv(padLeft - t, dilation));
-    int k1 = Math.min(kernel, Math.floorDiv(steps - 1 - t + padLeft, dilation) + 1);
-    if (dilation == 1) {
-      // The taps in range are one contiguous run of the time-major input and of each filter.
-      int xo = (t - padLeft + k0) * channels;
-      int len = (k1 - k0) * channels;
-      for (int f = 0; f < filters; f++) {
-        int wo = f * taps + k0 * channels;
-        int acc = positionBias[t * filters + f];
-        for (int i = 0; i < len; i++) {
-          acc += weights[wo + i] * x[xo + i];
-        }
-        y[yOffset + f] = (byte) requantizer.apply(acc, f);
-      }
-      return;
+    /** Applies when the geometry is a batch-1, height-1, stride-1 convolution. */
+    static boolean applies(Geometry g) {
+        return g.batch() == 1 && g.inH() == 1 && g.kH() == 1 && g.outH() == 1 && g.strideW() == 1;
     }
-    for (int f = 0; f < filters; f++) {
-      int acc = positionBias[t * filters + f];
-      for (int k = k0; k < k1; k++) {
-        int xo = (t - padLeft + k * dilation) * channels;
-        int wo = f * taps + k * channels;
-        for (int c = 0; c < channels; c++) {
-          acc += weights[wo + c] * x[xo + c];
-        }
-      }
-      y[yOffset + f] = (byte) requantizer.apply(acc, f);
-    }
-  }
 
-  private static int ceilDiv(int a, int b) {
-    return -Math.floorDiv(-a, b);
-  }
+    int steps() {
+        return steps;
+    }
+
+    int filters() {
+        return filters;
+    }
+
+    int channels() {
+        return channels;
+    }
+
+    /** The first and one past the last output position whose taps all fall inside the input. */
+    int firstInterior() {
+        return padLeft;
+    }
+
+    int endInterior() {
+        return steps - ((kernel - 1) * dilation - padLeft);
+    }
+
+    /**
+     * All positions at once, filter by filter: for each tap the whole time axis is one multiply-add
+     * of a constant weight over a shifted input row, a loop the JIT turns into SIMD. Padding holds
+     * level 0, which adds nothing; the zero point is in the per-position bias.
+     */
+    @Override
+    public void run(Object[] slots) {
+        byte[] x = (byte[]) slots[in];
+        byte[] y = (byte[]) slots[out];
+        for (int t = 0; t < steps; t++) {
+            for (int c = 0; c < channels; c++) {
+                padded[c * paddedSteps + padLeft + t] = x[t * channels + c];
+            }
+        }
+        int taps = kernel * channels;
+        for (int f = 0; f < filters; f++) {
+            for (int t = 0; t < steps; t++) {
+                acc[t] = positionBias[t * filters + f];
+            }
+            for (int k = 0; k < kernel; k++) {
+                for (int c = 0; c < channels; c++) {
+                    int w = weights[f * taps + k * channels + c];
+                    int row = c * paddedSteps + k * dilation;
+                    for (int t = 0; t < steps; t++) {
+                        acc[t] += w * padded[row + t];
+                    }
+                }
+            }
+            requantizer.apply(acc, 0, steps, f, y, f, filters);
+        }
+    }
+
+    /**
+     * Output position {@code t} for all filters, from raw input levels laid out time-major in {@code
+     * x} (which may be a ring: {@code x} is indexed modulo its length in time steps).
+     */
+    void position(int[] x, int t, byte[] y, int yOffset) {
+        int taps = kernel * channels;
+        int k0 = Math.max(0, ceilDiv(padLeft - t, dilation));
+        int k1 = Math.min(kernel, Math.floorDiv(steps - 1 - t + padLeft, dilation) + 1);
+        if (dilation == 1) {
+            // The taps in range are one contiguous run of the time-major input and of each filter.
+            int xo = (t - padLeft + k0) * channels;
+            int len = (k1 - k0) * channels;
+            for (int f = 0; f < filters; f++) {
+                int wo = f * taps + k0 * channels;
+                int acc = positionBias[t * filters + f];
+                for (int i = 0; i < len; i++) {
+                    acc += weights[wo + i] * x[xo + i];
+                }
+                y[yOffset + f] = (byte) requantizer.apply(acc, f);
+            }
+            return;
+        }
+        for (int f = 0; f < filters; f++) {
+            int acc = positionBias[t * filters + f];
+            for (int k = k0; k < k1; k++) {
+                int xo = (t - padLeft + k * dilation) * channels;
+                int wo = f * taps + k * channels;
+                for (int c = 0; c < channels; c++) {
+                    acc += weights[wo + c] * x[xo + c];
+                }
+            }
+            y[yOffset + f] = (byte) requantizer.apply(acc, f);
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
 }

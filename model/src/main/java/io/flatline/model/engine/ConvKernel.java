@@ -4,56 +4,56 @@ import io.flatline.model.arith.Requantizer;
 
 /** CONV_2D, int8: int32 accumulation of w * (x - inputZeroPoint) plus bias, then requantization. */
 final class ConvKernel implements Kernel {
-  private final int in;
-  private final int out;
-  private final Geometry g;
-  private final byte[] weights;
-  private final int[] bias;
-  private final int inputZeroPoint;
-  private final Requantizer requantizer;
+    private final int in;
+    private final int out;
+    private final Geometry g;
+    private final byte[] weights;
+    private final int[] bias;
+    private final int inputZeroPoint;
+    private final Requantizer requantizer;
 
-  ConvKernel(int in, int out, Geometry g, byte[] weights, int[] bias, int inputZeroPoint, Requantizer requantizer) {
-    this.in = in;
-    this.out = out;
-    this.g = g;
-    this.weights = weights;
-    this.bias = bias;
-    this.inputZeroPoint = inputZeroPoint;
-    this.requantizer = requantizer;
-  }
-
-  @Override
-  public void run(Object[] slots) {
-    byte[] x = (byte[]) slots[in];
-    byte[] y = (byte[]) slots[out];
-    int inC = g.inC();
-    int o = 0;
-    for (int b = 0; b < g.batch(); b++) {
-      for (int oy = 0; oy < g.outH(); oy++) {
-        for (int ox = 0; ox < g.outW(); ox++) {
-          for (int oc = 0; oc < g.outC(); oc++) {
-            int acc = bias[oc];
-            for (int ky = 0; ky < g.kH(); ky++) {
-              int iy = oy * g.strideH() - g.padTop() + ky * g.dilationH();
-              if (iy < 0 || iy >= g.inH()) {
-                continue;
-              }
-              for (int kx = 0; kx < g.kW(); kx++) {
-                int ix = ox * g.strideW() - g.padLeft() + kx * g.dilationW();
-                if (ix < 0 || ix >= g.inW()) {
-                  continue;
-                }
-                int xo = ((b * g.inH() + iy) * g.inW() + ix) * inC;
-                int wo = ((oc * g.kH() + ky) * g.kW() + kx) * inC;
-                for (int ic = 0; ic < inC; ic++) {
-                  acc += weights[wo + ic] * (x[xo + ic] - inputZeroPoint);
-                }
-              }
-            }
-            y[o++] = (byte) requantizer.apply(acc, oc);
-          }
-        }
-      }
+    ConvKernel(int in, int out, Geometry g, byte[] weights, int[] bias, int inputZeroPoint, Requantizer requantizer) {
+        this.in = in;
+        this.out = out;
+        this.g = g;
+        this.weights = weights;
+        this.bias = bias;
+        this.inputZeroPoint = inputZeroPoint;
+        this.requantizer = requantizer;
     }
-  }
+
+    @Override
+    public void run(Object[] slots) {
+        byte[] x = (byte[]) slots[in];
+        byte[] y = (byte[]) slots[out];
+        int inC = g.inC();
+        int o = 0;
+        for (int b = 0; b < g.batch(); b++) {
+            for (int oy = 0; oy < g.outH(); oy++) {
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    for (int oc = 0; oc < g.outC(); oc++) {
+                        int acc = bias[oc];
+                        for (int ky = 0; ky < g.kH(); ky++) {
+                            int iy = oy * g.strideH() - g.padTop() + ky * g.dilationH();
+                            if (iy < 0 || iy >= g.inH()) {
+                                continue;
+                            }
+                            for (int kx = 0; kx < g.kW(); kx++) {
+                                int ix = ox * g.strideW() - g.padLeft() + kx * g.dilationW();
+                                if (ix < 0 || ix >= g.inW()) {
+                                    continue;
+                                }
+                                int xo = ((b * g.inH() + iy) * g.inW() + ix) * inC;
+                                int wo = ((oc * g.kH() + ky) * g.kW() + kx) * inC;
+                                for (int ic = 0; ic < inC; ic++) {
+                                    acc += weights[wo + ic] * (x[xo + ic] - inputZeroPoint);
+                                }
+                            }
+                        }
+                        y[o++] = (byte) requantizer.apply(acc, oc);
+                    }
+                }
+            }
+        }
+    }
 }

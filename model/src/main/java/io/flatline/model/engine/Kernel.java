@@ -6,5 +6,5 @@ package io.flatline.model.engine;
  * tables.
  */
 interface Kernel {
-  void run(Object[] slots);
+    void run(Object[] slots);
 }

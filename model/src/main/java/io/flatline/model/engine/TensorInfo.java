@@ -8,20 +8,20 @@ import java.util.List;
  * {@code real = scale * (q - zeroPoint)} (scale 0 when the tensor is not quantized).
  */
 public record TensorInfo(String name, List<Integer> shape, TensorType type, float scale, int zeroPoint) {
-  public TensorInfo {
-    shape = List.copyOf(shape);
-  }
-
-  public int elementCount() {
-    int n = 1;
-    for (int d : shape) {
-      n *= d;
+    public TensorInfo {
+        shape = List.copyOf(shape);
     }
-    return n;
-  }
 
-  /** Bytes of one tensor of this shape and type, as it travels in raw files and records. */
-  public int byteSize() {
-    return elementCount() * type.bytes();
-  }
+    public int elementCount() {
+        int n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    /** Bytes of one tensor of this shape and type, as it travels in raw files and records. */
+    public int byteSize() {
+        return elementCount() * type.bytes();
+    }
 }

@@ -7,15 +7,15 @@ import java.util.List;
  * tensor or type at fault and lists what the engine supports.
  */
 public final class UnsupportedModelException extends Exception {
-  private static final long serialVersionUID = 1L;
-  private final List<String> problems;
+    private static final long serialVersionUID = 1L;
+    private final List<String> problems;
 
-  public UnsupportedModelException(List<String> problems) {
-    super(String.join("; ", problems) + ". " + Support.SUMMARY);
-    this.problems = List.copyOf(problems);
-  }
+    public UnsupportedModelException(List<String> problems) {
+        super(String.join("; ", problems) + ". " + Support.SUMMARY);
+        this.problems = List.copyOf(problems);
+    }
 
-  public List<String> problems() {
-    return problems;
-  }
+    public List<String> problems() {
+        return problems;
+    }
 }

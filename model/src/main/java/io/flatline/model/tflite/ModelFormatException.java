@@ -5,9 +5,9 @@ package io.flatline.model.tflite;
  * accepts. The message names what was being read, so a user can tell a bad file from a bad engine.
  */
 public final class ModelFormatException extends Exception {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public ModelFormatException(String message) {
-    super(message);
-  }
+    public ModelFormatException(String message) {
+        super(message);
+    }
 }

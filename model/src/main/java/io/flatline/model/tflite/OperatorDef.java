@@ -7,61 +7,61 @@ import java.util.Arrays;
  * writes (-1 for an omitted optional input) and its options.
  */
 public record OperatorDef(int index, BuiltinOperator op, int builtinCode, String customCode, int[] inputs,
-    int[] outputs, Options options) {
+        int[] outputs, Options options) {
 
-  public OperatorDef {
-    inputs = inputs.clone();
-    outputs = outputs.clone();
-  }
-
-  @Override
-  public int[] inputs() {
-    return inputs.clone();
-  }
-
-  @Override
-  public int[] outputs() {
-    return outputs.clone();
-  }
-
-  public int input(int i) {
-    return inputs[i];
-  }
-
-  public int inputCount() {
-    return inputs.length;
-  }
-
-  public int output(int i) {
-    return outputs[i];
-  }
-
-  public int outputCount() {
-    return outputs.length;
-  }
-
-  /** "CONV_2D", or the custom code, or the raw number of an operator this engine does not know. */
-  public String opName() {
-    if (op != BuiltinOperator.UNKNOWN) {
-      return op.name();
+    public OperatorDef {
+        inputs = inputs.clone();
+        outputs = outputs.clone();
     }
-    return customCode != null ? "CUSTOM(" + customCode + ")" : "builtin operator #" + builtinCode;
-  }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof OperatorDef d && d.index == index && d.op == op && d.builtinCode == builtinCode
-        && Arrays.equals(d.inputs, inputs) && Arrays.equals(d.outputs, outputs) && d.options.equals(options);
-  }
+    @Override
+    public int[] inputs() {
+        return inputs.clone();
+    }
 
-  @Override
-  public int hashCode() {
-    return 31 * index + builtinCode;
-  }
+    @Override
+    public int[] outputs() {
+        return outputs.clone();
+    }
 
-  @Override
-  public String toString() {
-    return "#" + index + " " + opName() + " in " + Arrays.toString(inputs) + " out " + Arrays.toString(outputs)
-        + " " + options;
-  }
+    public int input(int i) {
+        return inputs[i];
+    }
+
+    public int inputCount() {
+        return inputs.length;
+    }
+
+    public int output(int i) {
+        return outputs[i];
+    }
+
+    public int outputCount() {
+        return outputs.length;
+    }
+
+    /** "CONV_2D", or the custom code, or the raw number of an operator this engine does not know. */
+    public String opName() {
+        if (op != BuiltinOperator.UNKNOWN) {
+            return op.name();
+        }
+        return customCode != null ? "CUSTOM(" + customCode + ")" : "builtin operator #" + builtinCode;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof OperatorDef d && d.index == index && d.op == op && d.builtinCode == builtinCode
+                && Arrays.equals(d.inputs, inputs) && Arrays.equals(d.outputs, outputs) && d.options.equals(options);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * index + builtinCode;
+    }
+
+    @Override
+    public String toString() {
+        return "#" + index + " " + opName() + " in " + Arrays.toString(inputs) + " out " + Arrays.toString(outputs)
+                + " " + options;
+    }
 }

@@ -7,54 +7,55 @@ import java.util.Arrays;
  * (weights, biases, axes) or is null for activations.
  */
 public record TensorDef(int index, String name, int[] shape, TensorType type, Quantization quantization,
-    byte[] data) {
+        byte[] data) {
 
-  public TensorDef {
-    shape = shape.clone();
-  }
-
-  @Override
-  public int[] shape() {
-    return shape.clone();
-  }
-
-  public int rank() {
-    return shape.length;
-  }
-
-  public int dim(int i) {
-    return shape[i];
-  }
-
-  public long elementCount() {
-    long n = 1;
-    for (int d : shape) {
-      n *= d;
+    public TensorDef {
+        shape = shape.clone();
     }
-    return n;
-  }
 
-  public boolean isConstant() {
-    return data != null;
-  }
+    @Override
+    public int[] shape() {
+        return shape.clone();
+    }
 
-  public String describe() {
-    return "tensor #" + index + " \"" + name + "\" " + type + Arrays.toString(shape);
-  }
+    public int rank() {
+        return shape.length;
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof TensorDef t && t.index == index && t.name.equals(name) && Arrays.equals(t.shape, shape)
-        && t.type == type && t.quantization.equals(quantization) && Arrays.equals(t.data, data);
-  }
+    public int dim(int i) {
+        return shape[i];
+    }
 
-  @Override
-  public int hashCode() {
-    return 31 * index + name.hashCode();
-  }
+    public long elementCount() {
+        long n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        return n;
+    }
 
-  @Override
-  public String toString() {
-    return describe() + " quantization " + quantization + (data == null ? "" : " constant " + data.length + " bytes");
-  }
+    public boolean isConstant() {
+        return data != null;
+    }
+
+    public String describe() {
+        return "tensor #" + index + " \"" + name + "\" " + type + Arrays.toString(shape);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TensorDef t && t.index == index && t.name.equals(name) && Arrays.equals(t.shape, shape)
+                && t.type == type && t.quantization.equals(quantization) && Arrays.equals(t.data, data);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * index + name.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return describe() + " quantization " + quantization
+                + (data == null ? "" : " constant " + data.length + " bytes");
+    }
 }

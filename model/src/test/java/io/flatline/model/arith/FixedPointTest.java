@@ -8,59 +8,60 @@ import org.junit.jupiter.api.Test;
 /** Hand-computed cases of the gemmlowp primitives, chosen where a different rounding would show. */
 class FixedPointTest {
 
-  @Test
-  void quantizeMultiplierSplitsIntoSignificandAndShift() {
-    assertThat(FixedPoint.quantizeMultiplier(0.5)).isEqualTo(new FixedPoint.Multiplier(1 << 30, 0));
-    assertThat(FixedPoint.quantizeMultiplier(1.0)).isEqualTo(new FixedPoint.Multiplier(1 << 30, 1));
-    assertThat(FixedPoint.quantizeMultiplier(0.75)).isEqualTo(new FixedPoint.Multiplier(1610612736, 0));
-    assertThat(FixedPoint.quantizeMultiplier(0.0)).isEqualTo(new FixedPoint.Multiplier(0, 0));
-    // 1 - 2^-40 rounds up to 2^31 and is renormalised.
-    assertThat(FixedPoint.quantizeMultiplier(1 - Math.scalb(1.0, -40))).isEqualTo(new FixedPoint.Multiplier(1 << 30, 1));
-  }
-
-  @Test
-  void doubleRoundingDiffersFromSingleRounding() {
-    // 5 * 0.5 = 2.5 rounds to 3 in the high multiply, then 3 / 2 = 1.5 rounds to 2;
-    // one rounding of 5 * 0.25 = 1.25 would give 1.
-    assertThat(FixedPoint.multiplyByQuantizedMultiplier(5, 1 << 30, -1)).isEqualTo(2);
-    // Negative ties: the high multiply's nudge rounds -2.5 toward zero, to -2; -2 / 2 is then -1.
-    assertThat(FixedPoint.multiplyByQuantizedMultiplier(-5, 1 << 30, -1)).isEqualTo(-1);
-    assertThat(FixedPoint.multiplyByQuantizedMultiplier(3, 1 << 30, 2)).isEqualTo(6);
-  }
-
-  @Test
-  void roundingShiftTakesHalvesAwayFromZero() {
-    assertThat(FixedPoint.roundingDivideByPot(5, 1)).isEqualTo(3);
-    assertThat(FixedPoint.roundingDivideByPot(-5, 1)).isEqualTo(-3);
-    assertThat(FixedPoint.roundingDivideByPot(-4, 1)).isEqualTo(-2);
-    assertThat(FixedPoint.roundingDivideByPot(-6, 2)).isEqualTo(-2);
-    assertThat(FixedPoint.roundingDivideByPot(7, 0)).isEqualTo(7);
-  }
-
-  @Test
-  void highMultiplySaturatesItsOnlyOverflow() {
-    assertThat(FixedPoint.saturatingRoundingDoublingHighMul(Integer.MIN_VALUE, Integer.MIN_VALUE))
-        .isEqualTo(Integer.MAX_VALUE);
-    assertThat(FixedPoint.saturatingRoundingDoublingHighMul(1 << 30, 1 << 30)).isEqualTo(1 << 29);
-  }
-
-  @Test
-  void expAndReciprocalAreCloseToTheRealFunctions() {
-    assertThat(FixedPoint.expOnNegativeValues(0, 5)).isEqualTo(Integer.MAX_VALUE);
-    double q31 = Math.scalb(1.0, 31);
-    for (double x : new double[] {-0.1, -0.25, -1, -2.5, -7.75, -20}) {
-      int raw = (int) Math.round(x * Math.scalb(1.0, 26));
-      assertThat(FixedPoint.expOnNegativeValues(raw, 5) / q31).isCloseTo(Math.exp(x), within(2e-6));
+    @Test
+    void quantizeMultiplierSplitsIntoSignificandAndShift() {
+        assertThat(FixedPoint.quantizeMultiplier(0.5)).isEqualTo(new FixedPoint.Multiplier(1 << 30, 0));
+        assertThat(FixedPoint.quantizeMultiplier(1.0)).isEqualTo(new FixedPoint.Multiplier(1 << 30, 1));
+        assertThat(FixedPoint.quantizeMultiplier(0.75)).isEqualTo(new FixedPoint.Multiplier(1610612736, 0));
+        assertThat(FixedPoint.quantizeMultiplier(0.0)).isEqualTo(new FixedPoint.Multiplier(0, 0));
+        // 1 - 2^-40 rounds up to 2^31 and is renormalised.
+        assertThat(FixedPoint.quantizeMultiplier(1 - Math.scalb(1.0, -40)))
+                .isEqualTo(new FixedPoint.Multiplier(1 << 30, 1));
     }
-    assertThat(FixedPoint.oneOverOnePlusXForXIn01(1 << 30) / q31).isCloseTo(2.0 / 3, within(1e-8));
-    assertThat(FixedPoint.oneOverOnePlusXForXIn01(0) / q31).isCloseTo(1.0, within(1e-8));
-  }
 
-  @Test
-  void roundHalfAwayFromZero() {
-    assertThat(FixedPoint.roundHalfAway(2.5)).isEqualTo(3L);
-    assertThat(FixedPoint.roundHalfAway(-2.5)).isEqualTo(-3L);
-    assertThat(FixedPoint.roundHalfAway(0.49999999999999994)).isEqualTo(0L);
-    assertThat(FixedPoint.roundHalfAway(2.5f)).isEqualTo(3);
-  }
+    @Test
+    void doubleRoundingDiffersFromSingleRounding() {
+        // 5 * 0.5 = 2.5 rounds to 3 in the high multiply, then 3 / 2 = 1.5 rounds to 2;
+        // one rounding of 5 * 0.25 = 1.25 would give 1.
+        assertThat(FixedPoint.multiplyByQuantizedMultiplier(5, 1 << 30, -1)).isEqualTo(2);
+        // Negative ties: the high multiply's nudge rounds -2.5 toward zero, to -2; -2 / 2 is then -1.
+        assertThat(FixedPoint.multiplyByQuantizedMultiplier(-5, 1 << 30, -1)).isEqualTo(-1);
+        assertThat(FixedPoint.multiplyByQuantizedMultiplier(3, 1 << 30, 2)).isEqualTo(6);
+    }
+
+    @Test
+    void roundingShiftTakesHalvesAwayFromZero() {
+        assertThat(FixedPoint.roundingDivideByPot(5, 1)).isEqualTo(3);
+        assertThat(FixedPoint.roundingDivideByPot(-5, 1)).isEqualTo(-3);
+        assertThat(FixedPoint.roundingDivideByPot(-4, 1)).isEqualTo(-2);
+        assertThat(FixedPoint.roundingDivideByPot(-6, 2)).isEqualTo(-2);
+        assertThat(FixedPoint.roundingDivideByPot(7, 0)).isEqualTo(7);
+    }
+
+    @Test
+    void highMultiplySaturatesItsOnlyOverflow() {
+        assertThat(FixedPoint.saturatingRoundingDoublingHighMul(Integer.MIN_VALUE, Integer.MIN_VALUE))
+                .isEqualTo(Integer.MAX_VALUE);
+        assertThat(FixedPoint.saturatingRoundingDoublingHighMul(1 << 30, 1 << 30)).isEqualTo(1 << 29);
+    }
+
+    @Test
+    void expAndReciprocalAreCloseToTheRealFunctions() {
+        assertThat(FixedPoint.expOnNegativeValues(0, 5)).isEqualTo(Integer.MAX_VALUE);
+        double q31 = Math.scalb(1.0, 31);
+        for (double x : new double[] {-0.1, -0.25, -1, -2.5, -7.75, -20}) {
+            int raw = (int) Math.round(x * Math.scalb(1.0, 26));
+            assertThat(FixedPoint.expOnNegativeValues(raw, 5) / q31).isCloseTo(Math.exp(x), within(2e-6));
+        }
+        assertThat(FixedPoint.oneOverOnePlusXForXIn01(1 << 30) / q31).isCloseTo(2.0 / 3, within(1e-8));
+        assertThat(FixedPoint.oneOverOnePlusXForXIn01(0) / q31).isCloseTo(1.0, within(1e-8));
+    }
+
+    @Test
+    void roundHalfAwayFromZero() {
+        assertThat(FixedPoint.roundHalfAway(2.5)).isEqualTo(3L);
+        assertThat(FixedPoint.roundHalfAway(-2.5)).isEqualTo(-3L);
+        assertThat(FixedPoint.roundHalfAway(0.49999999999999994)).isEqualTo(0L);
+        assertThat(FixedPoint.roundHalfAway(2.5f)).isEqualTo(3);
+    }
 }

@@ -18,168 +18,172 @@ import org.junit.jupiter.api.Test;
 
 /** Each operator on a tiny model, through the file writer and loader, against hand-worked results. */
 class OperatorTest {
-  private static final Quantization UNIT = Quantization.perTensor(1f, 0);
+    private static final Quantization UNIT = Quantization.perTensor(1f, 0);
 
-  private static byte[] run(Graph g, int in, int out, Arithmetic a, byte[] input) throws Exception {
-    return Model.load(TfliteWriter.write(g.model(in, out))).run(input, a);
-  }
-
-  private static byte[] ints(int... v) {
-    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-    for (int x : v) {
-      b.putInt(x);
+    private static byte[] run(Graph g, int in, int out, Arithmetic a, byte[] input) throws Exception {
+        return Model.load(TfliteWriter.write(g.model(in, out))).run(input, a);
     }
-    return b.array();
-  }
 
-  private static byte[] floats(float... v) {
-    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-    for (float x : v) {
-      b.putFloat(x);
+    private static byte[] ints(int... v) {
+        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int x : v) {
+            b.putInt(x);
+        }
+        return b.array();
     }
-    return b.array();
-  }
 
-  @Test
-  void conv2dSamePaddingWithPerChannelWeights() throws Exception {
-    // Input 1x1x3x1 levels [1,2,3] (zp 0); two filters of width 3: [1,1,1] scale 1 and [1,0,-1] scale 0.5.
-    Graph g = new Graph();
-    int x = g.tensor("x", TensorType.INT8, UNIT, null, 1, 1, 3, 1);
-    int w = g.tensor("w", TensorType.INT8, new Quantization(new float[] {1f, 0.5f}, new long[2], 0),
-        new byte[] {1, 1, 1, 1, 0, -1}, 2, 1, 3, 1);
-    int b = g.tensor("b", TensorType.INT32, Quantization.NONE, ints(10, 0), 2);
-    int y = g.tensor("y", TensorType.INT8, UNIT, null, 1, 1, 3, 2);
-    g.op(BuiltinOperator.CONV_2D, new Options.Conv(Padding.SAME, 1, 1, Activation.NONE, 1, 1), new int[] {x, w, b}, y);
-    // Position 0 sees [pad,1,2]: 13 and (0 - 2) * 0.5 = -1; position 1 [1,2,3]: 16 and -1; position 2 [2,3,pad]: 15 and 1.
-    for (Arithmetic a : Arithmetic.values()) {
-      assertThat(run(g, x, y, a, new byte[] {1, 2, 3})).containsExactly(13, -1, 16, -1, 15, 1);
+    private static byte[] floats(float... v) {
+        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float x : v) {
+            b.putFloat(x);
+        }
+        return b.array();
     }
-  }
 
-  @Test
-  void depthwiseConvolutionKeepsChannelsApart() throws Exception {
-    // 1x2x2x2 input, 2x2 filter per channel, VALID: one output pixel per channel.
-    Graph g = new Graph();
-    int x = g.tensor("x", TensorType.INT8, Quantization.perTensor(1f, 1), null, 1, 2, 2, 2);
-    int w = g.tensor("w", TensorType.INT8, UNIT, new byte[] {1, 2, 1, 2, 1, 2, 1, 2}, 1, 2, 2, 2);
-    int y = g.tensor("y", TensorType.INT8, Quantization.perTensor(2f, 0), null, 1, 1, 1, 2);
-    g.op(BuiltinOperator.DEPTHWISE_CONV_2D, new Options.Depthwise(Padding.VALID, 1, 1, 1, Activation.RELU, 1, 1),
-        new int[] {x, w, -1}, y);
-    // Channel 0 levels 2,3,4,5 minus zp 1 → 1+2+3+4 = 10, / 2 = 5; channel 1 levels 0..-3 → (-1-2-3-4)*2 / 2 < 0 → ReLU 0.
-    byte[] in = {2, 0, 3, -1, 4, -2, 5, -3};
-    for (Arithmetic a : Arithmetic.values()) {
-      assertThat(run(g, x, y, a, in)).containsExactly(5, 0);
+    @Test
+    void conv2dSamePaddingWithPerChannelWeights() throws Exception {
+        // Input 1x1x3x1 levels [1,2,3] (zp 0); two filters of width 3: [1,1,1] scale 1 and [1,0,-1] scale 0.5.
+        Graph g = new Graph();
+        int x = g.tensor("x", TensorType.INT8, UNIT, null, 1, 1, 3, 1);
+        int w = g.tensor("w", TensorType.INT8, new Quantization(new float[] {1f, 0.5f}, new long[2], 0),
+                new byte[] {1, 1, 1, 1, 0, -1}, 2, 1, 3, 1);
+        int b = g.tensor("b", TensorType.INT32, Quantization.NONE, ints(10, 0), 2);
+        int y = g.tensor("y", TensorType.INT8, UNIT, null, 1, 1, 3, 2);
+        g.op(BuiltinOperator.CONV_2D, new Options.Conv(Padding.SAME, 1, 1, Activation.NONE, 1, 1),
+                new int[] {x, w, b}, y);
+        // Position 0 sees [pad,1,2]: 13 and (0 - 2) * 0.5 = -1; position 1 [1,2,3]: 16 and -1;
+        // position 2 [2,3,pad]: 15 and 1.
+        for (Arithmetic a : Arithmetic.values()) {
+            assertThat(run(g, x, y, a, new byte[] {1, 2, 3})).containsExactly(13, -1, 16, -1, 15, 1);
+        }
     }
-  }
 
-  @Test
-  void averagePoolRoundsHalvesAwayFromZeroAndMaxPoolTakesTheMax() throws Exception {
-    for (boolean max : new boolean[] {false, true}) {
-      Graph g = new Graph();
-      int x = g.tensor("x", TensorType.INT8, UNIT, null, 1, 1, 4, 1);
-      int y = g.tensor("y", TensorType.INT8, UNIT, null, 1, 1, 2, 1);
-      g.op(max ? BuiltinOperator.MAX_POOL_2D : BuiltinOperator.AVERAGE_POOL_2D,
-          new Options.Pool(Padding.VALID, 2, 1, 2, 1, Activation.NONE), new int[] {x}, y);
-      for (Arithmetic a : Arithmetic.values()) {
-        assertThat(run(g, x, y, a, new byte[] {-1, -2, 3, 4})).containsExactly(max ? -1 : -2, max ? 4 : 4);
-      }
+    @Test
+    void depthwiseConvolutionKeepsChannelsApart() throws Exception {
+        // 1x2x2x2 input, 2x2 filter per channel, VALID: one output pixel per channel.
+        Graph g = new Graph();
+        int x = g.tensor("x", TensorType.INT8, Quantization.perTensor(1f, 1), null, 1, 2, 2, 2);
+        int w = g.tensor("w", TensorType.INT8, UNIT, new byte[] {1, 2, 1, 2, 1, 2, 1, 2}, 1, 2, 2, 2);
+        int y = g.tensor("y", TensorType.INT8, Quantization.perTensor(2f, 0), null, 1, 1, 1, 2);
+        g.op(BuiltinOperator.DEPTHWISE_CONV_2D, new Options.Depthwise(Padding.VALID, 1, 1, 1, Activation.RELU, 1, 1),
+                new int[] {x, w, -1}, y);
+        // Channel 0 levels 2,3,4,5 minus zp 1 → 1+2+3+4 = 10, / 2 = 5;
+        // channel 1 levels 0..-3 → (-1-2-3-4)*2 / 2 < 0 → ReLU 0.
+        byte[] in = {2, 0, 3, -1, 4, -2, 5, -3};
+        for (Arithmetic a : Arithmetic.values()) {
+            assertThat(run(g, x, y, a, in)).containsExactly(5, 0);
+        }
     }
-  }
 
-  @Test
-  void addTiesRoundUpInXnnpackAndAwayFromZeroInTheReference() throws Exception {
-    Graph g = new Graph();
-    Quantization half = Quantization.perTensor(0.5f, 0);
-    int a = g.tensor("a", TensorType.INT8, half, null, 1, 2);
-    int b = g.tensor("b", TensorType.INT8, half, new byte[] {2, -2}, 1, 2);
-    int y = g.tensor("y", TensorType.INT8, UNIT, null, 1, 2);
-    g.op(BuiltinOperator.ADD, new Options.Add(Activation.NONE), new int[] {a, b}, y);
-    // (1 + 2) * 0.5 = 1.5 and (-1 - 2) * 0.5 = -1.5.
-    assertThat(run(g, a, y, Arithmetic.LITERT, new byte[] {1, -1})).containsExactly(2, -1);
-    assertThat(run(g, a, y, Arithmetic.TFLM, new byte[] {1, -1})).containsExactly(2, -2);
-  }
-
-  @Test
-  void addBroadcastsAScalar() throws Exception {
-    Graph g = new Graph();
-    int a = g.tensor("a", TensorType.INT8, UNIT, null, 1, 3);
-    int b = g.tensor("b", TensorType.INT8, UNIT, new byte[] {10}, 1);
-    int y = g.tensor("y", TensorType.INT8, UNIT, null, 1, 3);
-    g.op(BuiltinOperator.ADD, new Options.Add(Activation.RELU), new int[] {a, b}, y);
-    for (Arithmetic ar : Arithmetic.values()) {
-      assertThat(run(g, a, y, ar, new byte[] {1, -20, 120})).containsExactly(11, 0, 127);
+    @Test
+    void averagePoolRoundsHalvesAwayFromZeroAndMaxPoolTakesTheMax() throws Exception {
+        for (boolean max : new boolean[] {false, true}) {
+            Graph g = new Graph();
+            int x = g.tensor("x", TensorType.INT8, UNIT, null, 1, 1, 4, 1);
+            int y = g.tensor("y", TensorType.INT8, UNIT, null, 1, 1, 2, 1);
+            g.op(max ? BuiltinOperator.MAX_POOL_2D : BuiltinOperator.AVERAGE_POOL_2D,
+                    new Options.Pool(Padding.VALID, 2, 1, 2, 1, Activation.NONE), new int[] {x}, y);
+            for (Arithmetic a : Arithmetic.values()) {
+                assertThat(run(g, x, y, a, new byte[] {-1, -2, 3, 4})).containsExactly(max ? -1 : -2, max ? 4 : 4);
+            }
+        }
     }
-  }
 
-  @Test
-  void fullyConnectedWithRelu6() throws Exception {
-    Graph g = new Graph();
-    int x = g.tensor("x", TensorType.INT8, Quantization.perTensor(0.5f, -2), null, 1, 2);
-    int w = g.tensor("w", TensorType.INT8, Quantization.perTensor(0.5f, 0), new byte[] {4, 2, -4, 0}, 2, 2);
-    int b = g.tensor("b", TensorType.INT32, Quantization.NONE, ints(4, 40), 2);
-    int y = g.tensor("y", TensorType.INT8, Quantization.perTensor(0.25f, 0), null, 1, 2);
-    g.op(BuiltinOperator.FULLY_CONNECTED, new Options.FullyConnected(Activation.RELU6, 0, false),
-        new int[] {x, w, b}, y);
-    // x - zp = [3, 1]: unit 0: 4 + 12 + 2 = 18 → 18 * 0.25 / 0.25 = 18; unit 1: 40 - 12 = 28 → 28, RELU6 caps at 24.
-    for (Arithmetic a : Arithmetic.values()) {
-      assertThat(run(g, x, y, a, new byte[] {1, -1})).containsExactly(18, 24);
+    @Test
+    void addTiesRoundUpInXnnpackAndAwayFromZeroInTheReference() throws Exception {
+        Graph g = new Graph();
+        Quantization half = Quantization.perTensor(0.5f, 0);
+        int a = g.tensor("a", TensorType.INT8, half, null, 1, 2);
+        int b = g.tensor("b", TensorType.INT8, half, new byte[] {2, -2}, 1, 2);
+        int y = g.tensor("y", TensorType.INT8, UNIT, null, 1, 2);
+        g.op(BuiltinOperator.ADD, new Options.Add(Activation.NONE), new int[] {a, b}, y);
+        // (1 + 2) * 0.5 = 1.5 and (-1 - 2) * 0.5 = -1.5.
+        assertThat(run(g, a, y, Arithmetic.LITERT, new byte[] {1, -1})).containsExactly(2, -1);
+        assertThat(run(g, a, y, Arithmetic.TFLM, new byte[] {1, -1})).containsExactly(2, -2);
     }
-  }
 
-  @Test
-  void quantizeAndDequantizeFloatInterfaces() throws Exception {
-    Graph g = new Graph();
-    int x = g.tensor("x", TensorType.FLOAT32, Quantization.NONE, null, 1, 3);
-    int q = g.tensor("q", TensorType.INT8, Quantization.perTensor(0.5f, 1), null, 1, 3);
-    int y = g.tensor("y", TensorType.FLOAT32, Quantization.NONE, null, 1, 3);
-    g.op(BuiltinOperator.QUANTIZE, new Options.None(), new int[] {x}, q);
-    g.op(BuiltinOperator.DEQUANTIZE, new Options.None(), new int[] {q}, y);
-    // 1.25 / 0.5 = 2.5: to even (2) in LiteRT, away from zero (3) in the reference; 100 clamps to 127.
-    byte[] in = floats(1.25f, -0.75f, 100f);
-    assertThat(run(g, x, y, Arithmetic.LITERT, in)).isEqualTo(floats(1.0f, -1.0f, 63f));
-    assertThat(run(g, x, y, Arithmetic.TFLM, in)).isEqualTo(floats(1.5f, -1.0f, 63f));
-  }
-
-  @Test
-  void requantizingQuantize() throws Exception {
-    Graph g = new Graph();
-    int x = g.tensor("x", TensorType.INT8, Quantization.perTensor(1f, 0), null, 1, 3);
-    int y = g.tensor("y", TensorType.INT8, Quantization.perTensor(2f, 0), null, 1, 3);
-    g.op(BuiltinOperator.QUANTIZE, new Options.None(), new int[] {x}, y);
-    // 1.5 → 2 in both; -1.5 → -1 in both (XNNPACK adds half and shifts; gemmlowp's nudge rounds toward zero);
-    // -2.5 → -2 in both.
-    for (Arithmetic a : Arithmetic.values()) {
-      assertThat(run(g, x, y, a, new byte[] {3, -3, -5})).as(a.name()).containsExactly(2, -1, -2);
+    @Test
+    void addBroadcastsAScalar() throws Exception {
+        Graph g = new Graph();
+        int a = g.tensor("a", TensorType.INT8, UNIT, null, 1, 3);
+        int b = g.tensor("b", TensorType.INT8, UNIT, new byte[] {10}, 1);
+        int y = g.tensor("y", TensorType.INT8, UNIT, null, 1, 3);
+        g.op(BuiltinOperator.ADD, new Options.Add(Activation.RELU), new int[] {a, b}, y);
+        for (Arithmetic ar : Arithmetic.values()) {
+            assertThat(run(g, a, y, ar, new byte[] {1, -20, 120})).containsExactly(11, 0, 127);
+        }
     }
-  }
 
-  @Test
-  void squeezeAndReshapeOnlyRelabel() throws Exception {
-    Graph g = new Graph();
-    int x = g.tensor("x", TensorType.INT8, UNIT, null, 1, 1, 3);
-    int s = g.tensor("s", TensorType.INT8, UNIT, null, 3);
-    g.op(BuiltinOperator.SQUEEZE, new Options.Squeeze(new int[] {0, 1}), new int[] {x}, s);
-    assertThat(run(g, x, s, Arithmetic.LITERT, new byte[] {1, 2, 3})).containsExactly(1, 2, 3);
-  }
+    @Test
+    void fullyConnectedWithRelu6() throws Exception {
+        Graph g = new Graph();
+        int x = g.tensor("x", TensorType.INT8, Quantization.perTensor(0.5f, -2), null, 1, 2);
+        int w = g.tensor("w", TensorType.INT8, Quantization.perTensor(0.5f, 0), new byte[] {4, 2, -4, 0}, 2, 2);
+        int b = g.tensor("b", TensorType.INT32, Quantization.NONE, ints(4, 40), 2);
+        int y = g.tensor("y", TensorType.INT8, Quantization.perTensor(0.25f, 0), null, 1, 2);
+        g.op(BuiltinOperator.FULLY_CONNECTED, new Options.FullyConnected(Activation.RELU6, 0, false),
+                new int[] {x, w, b}, y);
+        // x - zp = [3, 1]: unit 0: 4 + 12 + 2 = 18 → 18 * 0.25 / 0.25 = 18;
+        // unit 1: 40 - 12 = 28 → 28, RELU6 caps at 24.
+        for (Arithmetic a : Arithmetic.values()) {
+            assertThat(run(g, x, y, a, new byte[] {1, -1})).containsExactly(18, 24);
+        }
+    }
 
-  @Test
-  void unsupportedOperatorsAndTypesAreNamed() {
-    Graph g = new Graph();
-    int x = g.tensor("x", TensorType.INT8, UNIT, null, 1, 3);
-    int y = g.tensor("y", TensorType.INT8, UNIT, null, 1, 3);
-    g.op(BuiltinOperator.SOFTMAX, new Options.Softmax(1f), new int[] {x}, y);
-    assertThatThrownBy(() -> Model.load(TfliteWriter.write(g.model(x, y))))
-        .isInstanceOf(UnsupportedModelException.class)
-        .hasMessageContaining("operator #0 SOFTMAX").hasMessageContaining("scale 1/256 and zero point -128")
-        .hasMessageContaining("Supported: operators EXPAND_DIMS");
+    @Test
+    void quantizeAndDequantizeFloatInterfaces() throws Exception {
+        Graph g = new Graph();
+        int x = g.tensor("x", TensorType.FLOAT32, Quantization.NONE, null, 1, 3);
+        int q = g.tensor("q", TensorType.INT8, Quantization.perTensor(0.5f, 1), null, 1, 3);
+        int y = g.tensor("y", TensorType.FLOAT32, Quantization.NONE, null, 1, 3);
+        g.op(BuiltinOperator.QUANTIZE, new Options.None(), new int[] {x}, q);
+        g.op(BuiltinOperator.DEQUANTIZE, new Options.None(), new int[] {q}, y);
+        // 1.25 / 0.5 = 2.5: to even (2) in LiteRT, away from zero (3) in the reference; 100 clamps to 127.
+        byte[] in = floats(1.25f, -0.75f, 100f);
+        assertThat(run(g, x, y, Arithmetic.LITERT, in)).isEqualTo(floats(1.0f, -1.0f, 63f));
+        assertThat(run(g, x, y, Arithmetic.TFLM, in)).isEqualTo(floats(1.5f, -1.0f, 63f));
+    }
 
-    Graph f = new Graph();
-    int a = f.tensor("a", TensorType.FLOAT32, Quantization.NONE, null, 1, 1, 3, 1);
-    int w = f.tensor("w", TensorType.FLOAT32, Quantization.NONE, floats(1, 1, 1), 1, 1, 3, 1);
-    int o = f.tensor("o", TensorType.FLOAT32, Quantization.NONE, null, 1, 1, 3, 1);
-    f.op(BuiltinOperator.CONV_2D, new Options.Conv(Padding.SAME, 1, 1, Activation.NONE, 1, 1), new int[] {a, w}, o);
-    assertThatThrownBy(() -> Model.load(TfliteWriter.write(f.model(a, o))))
-        .isInstanceOf(UnsupportedModelException.class)
-        .hasMessageContaining("operator #0 CONV_2D").hasMessageContaining("has type FLOAT32; only INT8");
-  }
+    @Test
+    void requantizingQuantize() throws Exception {
+        Graph g = new Graph();
+        int x = g.tensor("x", TensorType.INT8, Quantization.perTensor(1f, 0), null, 1, 3);
+        int y = g.tensor("y", TensorType.INT8, Quantization.perTensor(2f, 0), null, 1, 3);
+        g.op(BuiltinOperator.QUANTIZE, new Options.None(), new int[] {x}, y);
+        // 1.5 → 2 in both; -1.5 → -1 in both (XNNPACK adds half and shifts; gemmlowp's nudge rounds toward zero);
+        // -2.5 → -2 in both.
+        for (Arithmetic a : Arithmetic.values()) {
+            assertThat(run(g, x, y, a, new byte[] {3, -3, -5})).as(a.name()).containsExactly(2, -1, -2);
+        }
+    }
+
+    @Test
+    void squeezeAndReshapeOnlyRelabel() throws Exception {
+        Graph g = new Graph();
+        int x = g.tensor("x", TensorType.INT8, UNIT, null, 1, 1, 3);
+        int s = g.tensor("s", TensorType.INT8, UNIT, null, 3);
+        g.op(BuiltinOperator.SQUEEZE, new Options.Squeeze(new int[] {0, 1}), new int[] {x}, s);
+        assertThat(run(g, x, s, Arithmetic.LITERT, new byte[] {1, 2, 3})).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void unsupportedOperatorsAndTypesAreNamed() {
+        Graph g = new Graph();
+        int x = g.tensor("x", TensorType.INT8, UNIT, null, 1, 3);
+        int y = g.tensor("y", TensorType.INT8, UNIT, null, 1, 3);
+        g.op(BuiltinOperator.SOFTMAX, new Options.Softmax(1f), new int[] {x}, y);
+        assertThatThrownBy(() -> Model.load(TfliteWriter.write(g.model(x, y))))
+                .isInstanceOf(UnsupportedModelException.class)
+                .hasMessageContaining("operator #0 SOFTMAX").hasMessageContaining("scale 1/256 and zero point -128")
+                .hasMessageContaining("Supported: operators EXPAND_DIMS");
+
+        Graph f = new Graph();
+        int a = f.tensor("a", TensorType.FLOAT32, Quantization.NONE, null, 1, 1, 3, 1);
+        int w = f.tensor("w", TensorType.FLOAT32, Quantization.NONE, floats(1, 1, 1), 1, 1, 3, 1);
+        int o = f.tensor("o", TensorType.FLOAT32, Quantization.NONE, null, 1, 1, 3, 1);
+        f.op(BuiltinOperator.CONV_2D, new Options.Conv(Padding.SAME, 1, 1, Activation.NONE, 1, 1), new int[] {a, w}, o);
+        assertThatThrownBy(() -> Model.load(TfliteWriter.write(f.model(a, o))))
+                .isInstanceOf(UnsupportedModelException.class)
+                .hasMessageContaining("operator #0 CONV_2D").hasMessageContaining("has type FLOAT32; only INT8");
+    }
 }

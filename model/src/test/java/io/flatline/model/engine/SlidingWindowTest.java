@@ -19,49 +19,50 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The incremental path against full inference on the same window, over long random streams. */
 class SlidingWindowTest {
 
-  static Stream<Arguments> models() {
-    return Stream.of(
-        Arguments.of("seed1", TestData.resource("seed1.tflite"), true),
-        Arguments.of("seed1_reshape", TestData.resource("seed1_reshape.tflite"), true),
-        Arguments.of("kernel 4 (asymmetric padding)", SeedModels.bytes(Spec.fieldReport(7).withSizes(50, 10, 8, 4, 5)),
-            true),
-        Arguments.of("kernel 7, 30 steps, no activation, per-tensor",
-            SeedModels.bytes(Spec.fieldReport(8).withSizes(30, 3, 6, 7, 4)
-                .with(InputLayout.RESHAPE, Pooling.MEAN, Activation.NONE, false, false)), true),
-        Arguments.of("float output", SeedModels.bytes(Spec.fieldReport(9)
-            .with(InputLayout.EXPAND_DIMS, Pooling.MEAN, Activation.RELU6, true, false)
-            .withSizes(50, 10, 8, 5, 5)), true),
-        Arguments.of("average pooling (full recompute)", SeedModels.bytes(Spec.fieldReport(10)
-            .with(InputLayout.EXPAND_DIMS, Pooling.AVERAGE_POOL_2D, Activation.RELU, true, false)), false));
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("models")
-  void everySlideEqualsAFullRun(String name, byte[] file, boolean incremental) throws Exception {
-    Model model = Model.load(file);
-    for (Arithmetic arithmetic : Arithmetic.values()) {
-      SlidingWindow window = new SlidingWindow(model, arithmetic);
-      assertThat(window.incremental()).isEqualTo(incremental);
-      Interpreter full = model.newInterpreter(arithmetic);
-      Random rnd = new Random(name.hashCode() ^ arithmetic.ordinal());
-      int c = window.channels();
-      double[] state = new double[c];
-      for (int push = 0; push < 1500; push++) {
-        int k = rnd.nextInt(10) < 7 ? 1 : 1 + rnd.nextInt(window.steps() + 5);
-        byte[] steps = new byte[k * c];
-        for (int i = 0; i < steps.length; i++) {
-          // AR(1) sensors, sometimes stuck, sometimes saturating: the inputs a fleet produces.
-          int ch = i % c;
-          state[ch] = 0.9 * state[ch] + rnd.nextGaussian() * (push % 300 < 50 ? 0 : 25);
-          steps[i] = (byte) Math.max(-128, Math.min(127, Math.round(state[ch])));
-        }
-        byte[] got = window.push(steps);
-        byte[] expected = full.run(window.window());
-        assertThat(got).as("%s %s push %d of %d steps", name, arithmetic, push, k).isEqualTo(expected);
-      }
-      byte[] reset = new byte[window.steps() * c];
-      Arrays.fill(reset, (byte) 3);
-      assertThat(window.reset(reset)).isEqualTo(full.run(reset));
+    static Stream<Arguments> models() {
+        return Stream.of(
+                Arguments.of("seed1", TestData.resource("seed1.tflite"), true),
+                Arguments.of("seed1_reshape", TestData.resource("seed1_reshape.tflite"), true),
+                Arguments.of("kernel 4 (asymmetric padding)",
+                        SeedModels.bytes(Spec.fieldReport(7).withSizes(50, 10, 8, 4, 5)),
+                        true),
+                Arguments.of("kernel 7, 30 steps, no activation, per-tensor",
+                        SeedModels.bytes(Spec.fieldReport(8).withSizes(30, 3, 6, 7, 4)
+                                .with(InputLayout.RESHAPE, Pooling.MEAN, Activation.NONE, false, false)), true),
+                Arguments.of("float output", SeedModels.bytes(Spec.fieldReport(9)
+                        .with(InputLayout.EXPAND_DIMS, Pooling.MEAN, Activation.RELU6, true, false)
+                        .withSizes(50, 10, 8, 5, 5)), true),
+                Arguments.of("average pooling (full recompute)", SeedModels.bytes(Spec.fieldReport(10)
+                        .with(InputLayout.EXPAND_DIMS, Pooling.AVERAGE_POOL_2D, Activation.RELU, true, false)), false));
     }
-  }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void everySlideEqualsAFullRun(String name, byte[] file, boolean incremental) throws Exception {
+        Model model = Model.load(file);
+        for (Arithmetic arithmetic : Arithmetic.values()) {
+            SlidingWindow window = new SlidingWindow(model, arithmetic);
+            assertThat(window.incremental()).isEqualTo(incremental);
+            Interpreter full = model.newInterpreter(arithmetic);
+            Random rnd = new Random(name.hashCode() ^ arithmetic.ordinal());
+            int c = window.channels();
+            double[] state = new double[c];
+            for (int push = 0; push < 1500; push++) {
+                int k = rnd.nextInt(10) < 7 ? 1 : 1 + rnd.nextInt(window.steps() + 5);
+                byte[] steps = new byte[k * c];
+                for (int i = 0; i < steps.length; i++) {
+                    // AR(1) sensors, sometimes stuck, sometimes saturating: the inputs a fleet produces.
+                    int ch = i % c;
+                    state[ch] = 0.9 * state[ch] + rnd.nextGaussian() * (push % 300 < 50 ? 0 : 25);
+                    steps[i] = (byte) Math.max(-128, Math.min(127, Math.round(state[ch])));
+                }
+                byte[] got = window.push(steps);
+                byte[] expected = full.run(window.window());
+                assertThat(got).as("%s %s push %d of %d steps", name, arithmetic, push, k).isEqualTo(expected);
+            }
+            byte[] reset = new byte[window.steps() * c];
+            Arrays.fill(reset, (byte) 3);
+            assertThat(window.reset(reset)).isEqualTo(full.run(reset));
+        }
+    }
 }
