@@ -225,7 +225,7 @@ public final class BoardMonitor {
     private static Alert alert(String device, AlertKind kind, AlertState state, ConditionRun run, byte[] netOut,
                                Verdict verdict, Instant at) {
         return Alert.newBuilder().setDeviceId(device).setKind(kind).setState(state).setSource(AlertSource.BOARD)
-                .setFirstSeq(run.firstSeq()).setLastSeq(run.lastSeq()).setRunLength(Math.max(run.holding(), 1))
+                .setFirstSeq(run.firstSeq()).setLastSeq(run.lastSeq()).setRunLength(run.length())
                 .setDistinctInputs(0).setNetOut(ByteBuffer.wrap(netOut.clone())).setDiagnosis(verdict.diagnosis())
                 .setEvidence(verdict.evidence()).setTimestamp(at).build();
     }

@@ -7,8 +7,10 @@ package io.flatline.streams.compare;
  * @param holding  observations in a row for which the condition held
  * @param failing  observations in a row for which it did not
  * @param worst    the largest magnitude seen while holding (e.g. the LSB difference)
+ * @param length   observations since the condition first held, failing ones included: the episode's length
  */
-public record ConditionRun(int holding, int failing, boolean open, long firstSeq, long lastSeq, int worst) {
+public record ConditionRun(int holding, int failing, boolean open, long firstSeq, long lastSeq, int worst,
+                           int length) {
 
     public enum Edge { NONE, RAISED, CLEARED }
 
@@ -16,14 +18,14 @@ public record ConditionRun(int holding, int failing, boolean open, long firstSeq
     }
 
     public static ConditionRun idle() {
-        return new ConditionRun(0, 0, false, -1, -1, 0);
+        return new ConditionRun(0, 0, false, -1, -1, 0, 0);
     }
 
     public Step observe(boolean holds, long seq, int magnitude, int raiseAfter, int clearAfter) {
         if (holds) {
             boolean fresh = holding == 0 && !open;
             ConditionRun next = new ConditionRun(holding + 1, 0, open, fresh ? seq : firstSeq, seq,
-                    fresh ? magnitude : Math.max(worst, magnitude));
+                    fresh ? magnitude : Math.max(worst, magnitude), fresh ? 1 : length + 1);
             if (!open && next.holding >= raiseAfter) {
                 return new Step(next.opened(), Edge.RAISED);
             }
@@ -32,14 +34,14 @@ public record ConditionRun(int holding, int failing, boolean open, long firstSeq
         if (!open) {
             return new Step(idle(), Edge.NONE);
         }
-        ConditionRun next = new ConditionRun(0, failing + 1, true, firstSeq, lastSeq, worst);
+        ConditionRun next = new ConditionRun(0, failing + 1, true, firstSeq, lastSeq, worst, length + 1);
         if (next.failing >= clearAfter) {
-            return new Step(new ConditionRun(0, 0, false, firstSeq, lastSeq, worst), Edge.CLEARED);
+            return new Step(new ConditionRun(0, 0, false, firstSeq, lastSeq, worst, next.length), Edge.CLEARED);
         }
         return new Step(next, Edge.NONE);
     }
 
     private ConditionRun opened() {
-        return new ConditionRun(holding, failing, true, firstSeq, lastSeq, worst);
+        return new ConditionRun(holding, failing, true, firstSeq, lastSeq, worst, length);
     }
 }

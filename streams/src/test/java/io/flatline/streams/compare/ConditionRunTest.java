@@ -10,11 +10,15 @@ class ConditionRunTest {
     void raisesAfterARunAndClearsAfterARunNeverFlapping() {
         ConditionRun run = ConditionRun.idle();
         StringBuilder edges = new StringBuilder();
+        java.util.List<Integer> lengths = new java.util.ArrayList<>();
         String pattern = "HHHHHHfHfffHHHff";
         for (int i = 0; i < pattern.length(); i++) {
             boolean holds = Character.toUpperCase(pattern.charAt(i)) == 'H';
             ConditionRun.Step step = run.observe(holds, i, i, 3, 3);
             run = step.run();
+            if (step.edge() != ConditionRun.Edge.NONE) {
+                lengths.add(step.run().length());
+            }
             edges.append(switch (step.edge()) {
                 case RAISED -> 'R';
                 case CLEARED -> 'C';
@@ -23,5 +27,7 @@ class ConditionRunTest {
         }
         // Three in a row raise; a single failure in between does not clear; three failures in a row do.
         assertThat(edges).hasToString("..R.......C..R..");
+        // The episodes' lengths: raised after 3; cleared after 11 observations (0..10); the next raised after 3.
+        assertThat(lengths).containsExactly(3, 11, 3);
     }
 }
