@@ -57,7 +57,8 @@ public record StreamsSettings(Path modelConfig, String bootstrapServers, Map<Str
     private Map<String, String> flatlineProperties() {
         Map<String, String> flatline = new HashMap<>();
         properties.forEach((k, v) -> {
-            if (k.startsWith(Topics.TOPIC_PREFIX) && !k.equals(DEAD_LETTER_TOPIC) || k.equals(Topics.SERDE_FACTORY)) {
+            boolean topicName = k.startsWith(Topics.TOPIC_PREFIX) && !k.equals(DEAD_LETTER_TOPIC);
+            if (topicName || k.equals(Topics.SERDE_FACTORY)) {
                 flatline.put(k, v);
             }
         });

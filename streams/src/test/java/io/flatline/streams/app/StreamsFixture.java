@@ -67,9 +67,7 @@ final class StreamsFixture {
     }
 
     Topics topics() {
-        return Topics.fromConfig(Map.copyOf(properties).entrySet().stream()
-                .filter(e -> e.getKey().startsWith(Topics.TOPIC_PREFIX) && !e.getKey().equals(StreamsSettings.DEAD_LETTER_TOPIC))
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        return new StreamsSettings(configFile, kafka.bootstrapServers(), properties, java.util.Optional.empty()).topics();
     }
 
     /** Properties of one instance, with its own state directory. */
