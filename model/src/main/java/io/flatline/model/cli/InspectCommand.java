@@ -7,68 +7,53 @@ import io.flatline.model.tflite.TensorDef;
 import io.flatline.model.tflite.TfliteModel;
 import io.flatline.model.tflite.TfliteReader;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code flatline model inspect MODEL.tflite}. Exit 0 when the engine can run it, 1 when not. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Show inputs, outputs, tensors with quantization, operators, and whether the engine can run "
                 + "the model.")
-class InspectCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "MODEL.tflite")
-    Path modelFile;
-
+class InspectCommand extends ModelFileCommand {
     @Override
-    public Integer call() {
+    int execute() throws Cli.Failure {
+        byte[] bytes = Cli.read(modelFile, "model");
+        TfliteModel m;
         try {
-            byte[] bytes = Cli.read(modelFile, "model");
-            TfliteModel m;
-            try {
-                m = TfliteReader.read(bytes);
-            } catch (ModelFormatException e) {
-                throw new Cli.Failure(modelFile + ": " + e.getMessage());
-            }
-            List<String> problems = Model.problems(m);
-            PrintWriter out = spec.commandLine().getOut();
-            out.println("model     " + modelFile);
-            out.println("model id  " + Model.sha256(bytes));
-            out.println("schema    version " + m.version()
-                    + (m.description().isEmpty() ? "" : ", \"" + m.description() + "\""));
-            for (int i : m.inputs()) {
-                out.println("input     " + describe(m.tensor(i)));
-            }
-            for (int i : m.outputs()) {
-                out.println("output    " + describe(m.tensor(i)));
-            }
-            out.println("tensors");
-            for (TensorDef t : m.tensors()) {
-                out.println("  " + describe(t) + (t.isConstant() ? "  constant" : ""));
-            }
-            out.println("operators");
-            for (OperatorDef op : m.operators()) {
-                out.println("  #" + op.index() + " " + op.opName() + " in " + Arrays.toString(op.inputs()) + " out "
-                        + Arrays.toString(op.outputs()) + " " + op.options());
-            }
-            if (problems.isEmpty()) {
-                out.println("runnable  yes, in litert and tflm arithmetic");
-            } else {
-                out.println("runnable  no");
-                problems.forEach(p -> out.println("  " + p));
-            }
-            out.flush();
-            return problems.isEmpty() ? Cli.OK : Cli.FAILED;
-        } catch (Cli.Failure e) {
-            return Cli.error(spec, e);
+            m = TfliteReader.read(bytes);
+        } catch (ModelFormatException e) {
+            throw new Cli.Failure(modelFile + ": " + e.getMessage());
         }
+        List<String> problems = Model.problems(m);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("model     " + modelFile);
+        out.println("model id  " + Model.sha256(bytes));
+        out.println("schema    version " + m.version()
+                + (m.description().isEmpty() ? "" : ", \"" + m.description() + "\""));
+        for (int i : m.inputs()) {
+            out.println("input     " + describe(m.tensor(i)));
+        }
+        for (int i : m.outputs()) {
+            out.println("output    " + describe(m.tensor(i)));
+        }
+        out.println("tensors");
+        for (TensorDef t : m.tensors()) {
+            out.println("  " + describe(t) + (t.isConstant() ? "  constant" : ""));
+        }
+        out.println("operators");
+        for (OperatorDef op : m.operators()) {
+            out.println("  #" + op.index() + " " + op.opName() + " in " + Arrays.toString(op.inputs()) + " out "
+                    + Arrays.toString(op.outputs()) + " " + op.options());
+        }
+        if (problems.isEmpty()) {
+            out.println("runnable  yes, in litert and tflm arithmetic");
+        } else {
+            out.println("runnable  no");
+            problems.forEach(p -> out.println("  " + p));
+        }
+        out.flush();
+        return problems.isEmpty() ? Cli.OK : Cli.FAILED;
     }
 
     private static String describe(TensorDef t) {

@@ -17,12 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.StringJoiner;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code flatline model run}: N input tensors back to back in, N raw output tensors out (to a file,
@@ -30,13 +26,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the model on raw input tensors (each in the model's input type and exact size).")
-class RunCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "MODEL.tflite")
-    Path modelFile;
-
+class RunCommand extends ModelFileCommand {
     @Option(names = "--input", required = true, paramLabel = "IN.bin", description = "N input tensors back to back")
     Path input;
 
@@ -58,45 +48,41 @@ class RunCommand implements Callable<Integer> {
     PrintStream stdout = System.out;
 
     @Override
-    public Integer call() {
-        try {
-            Model model = Cli.load(modelFile);
-            byte[] in = Cli.read(input, "input");
-            TensorInfo ti = model.input();
-            TensorInfo to = model.output();
-            if (in.length == 0 || in.length % ti.byteSize() != 0) {
-                throw new Cli.Failure("input " + input + " has " + in.length + " bytes, not a multiple of the model's "
-                        + ti.byteSize() + "-byte input " + ti.type() + ti.shape());
-            }
-            int n = in.length / ti.byteSize();
-            byte[] out = new byte[n * to.byteSize()];
-            Interpreter interpreter = model.newInterpreter(arithmetic);
-            PrintWriter text = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            for (int i = 0; i < n; i++) {
-                byte[] one = Arrays.copyOfRange(in, i * ti.byteSize(), (i + 1) * ti.byteSize());
-                Trace t = trace ? Trace.run(model, interpreter, one, arithmetic) : null;
-                interpreter.run(one, 0, out, i * to.byteSize());
-                byte[] result = Arrays.copyOfRange(out, i * to.byteSize(), (i + 1) * to.byteSize());
-                if (json) {
-                    text.println(jsonLine(i, result, to, t));
-                } else if (t != null) {
-                    err.println("inference " + i);
-                    t.layers().forEach(l -> err.println("  " + l.describe()));
-                }
-            }
-            text.flush();
-            err.flush();
-            if (output != null) {
-                write(output, out);
-            } else if (!json) {
-                stdout.write(out, 0, out.length);
-                stdout.flush();
-            }
-            return Cli.OK;
-        } catch (Cli.Failure e) {
-            return Cli.error(spec, e);
+    int execute() throws Cli.Failure {
+        Model model = Cli.load(modelFile);
+        byte[] in = Cli.read(input, "input");
+        TensorInfo ti = model.input();
+        TensorInfo to = model.output();
+        if (in.length == 0 || in.length % ti.byteSize() != 0) {
+            throw new Cli.Failure("input " + input + " has " + in.length + " bytes, not a multiple of the model's "
+                    + ti.byteSize() + "-byte input " + ti.type() + ti.shape());
         }
+        int n = in.length / ti.byteSize();
+        byte[] out = new byte[n * to.byteSize()];
+        Interpreter interpreter = model.newInterpreter(arithmetic);
+        PrintWriter text = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        for (int i = 0; i < n; i++) {
+            byte[] one = Arrays.copyOfRange(in, i * ti.byteSize(), (i + 1) * ti.byteSize());
+            Trace t = trace ? Trace.run(model, interpreter, one, arithmetic) : null;
+            interpreter.run(one, 0, out, i * to.byteSize());
+            byte[] result = Arrays.copyOfRange(out, i * to.byteSize(), (i + 1) * to.byteSize());
+            if (json) {
+                text.println(jsonLine(i, result, to, t));
+            } else if (t != null) {
+                err.println("inference " + i);
+                t.layers().forEach(l -> err.println("  " + l.describe()));
+            }
+        }
+        text.flush();
+        err.flush();
+        if (output != null) {
+            write(output, out);
+        } else if (!json) {
+            stdout.write(out, 0, out.length);
+            stdout.flush();
+        }
+        return Cli.OK;
     }
 
     private static void write(Path file, byte[] bytes) throws Cli.Failure {

@@ -8,12 +8,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code flatline model verify}: a board's net_in/net_out dumps against the reference. Exit 0 when
@@ -21,13 +17,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Compare a board's dumps of inputs and outputs with the reference run on the same inputs.")
-class VerifyCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "MODEL.tflite")
-    Path modelFile;
-
+class VerifyCommand extends ModelFileCommand {
     @Option(names = "--net-in", required = true, paramLabel = "IN.bin", description = "the board's input tensors")
     Path netIn;
 
@@ -47,45 +37,40 @@ class VerifyCommand implements Callable<Integer> {
     boolean all;
 
     @Override
-    public Integer call() {
-        try {
-            if (tolerance < 0) {
-                throw new Cli.Failure("--tolerance must be 0 or more, not " + tolerance);
-            }
-            Model model = Cli.load(modelFile);
-            byte[] in = Cli.read(netIn, "--net-in");
-            byte[] out = Cli.read(netOut, "--net-out");
-            Verification v;
-            try {
-                v = Verification.of(model, arithmetic, in, out, tolerance);
-            } catch (IllegalArgumentException e) {
-                throw new Cli.Failure(e.getMessage());
-            }
-            PrintWriter w = spec.commandLine().getOut();
-            w.printf(Locale.ROOT, "reference: %s kernels, model id %s%n", arithmetic.cliName(), model.modelId());
-            for (Verification.Row r : v.rows()) {
-                if (all || !r.equal()) {
-                    w.printf(Locale.ROOT, "inference %d: %s board %s reference %s (top-1 %d vs %d)%n", r.index(),
-                            r.equal() ? "equal" : "differs by " + r.maxAbsDiffLsb() + " LSB,",
-                            Arrays.toString(r.board()),
-                            Arrays.toString(r.reference()), r.boardLabel(), r.referenceLabel());
-                }
-            }
-            Metrics m = v.metrics();
-            w.printf(Locale.ROOT, "summary: %d inferences, %d equal, max difference %d LSB, %d beyond the tolerance of "
-                    + "%d LSB%n", v.rows().size(), v.equalCount(), v.maxAbsDiffLsb(),
-                    v.rows().stream().filter(r -> r.maxAbsDiffLsb() > tolerance).count(), tolerance);
-            w.printf(Locale.ROOT, "metrics (board vs reference, dequantized): ACC %.4f RMSE %.6g MAE %.6g L2R %.6g "
-                    + "MEAN %.6g STD %.6g NSE %.6g COS %.6g%n", m.acc(), m.rmse(), m.mae(), m.l2r(), m.mean(), m.std(),
-                    m.nse(), m.cos());
-            w.printf(Locale.ROOT,
-                    "pattern: %d distinct inputs, %d distinct board outputs, %d distinct reference outputs%n",
-                    v.distinctInputs(), v.distinctBoardOutputs(), v.distinctReferenceOutputs());
-            w.println("finding: " + v.finding());
-            w.flush();
-            return v.passed() ? Cli.OK : Cli.FAILED;
-        } catch (Cli.Failure e) {
-            return Cli.error(spec, e);
+    int execute() throws Cli.Failure {
+        if (tolerance < 0) {
+            throw new Cli.Failure("--tolerance must be 0 or more, not " + tolerance);
         }
+        Model model = Cli.load(modelFile);
+        byte[] in = Cli.read(netIn, "--net-in");
+        byte[] out = Cli.read(netOut, "--net-out");
+        Verification v;
+        try {
+            v = Verification.of(model, arithmetic, in, out, tolerance);
+        } catch (IllegalArgumentException e) {
+            throw new Cli.Failure(e.getMessage());
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        w.printf(Locale.ROOT, "reference: %s kernels, model id %s%n", arithmetic.cliName(), model.modelId());
+        for (Verification.Row r : v.rows()) {
+            if (all || !r.equal()) {
+                w.printf(Locale.ROOT, "inference %d: %s board %s reference %s (top-1 %d vs %d)%n", r.index(),
+                        r.equal() ? "equal" : "differs by " + r.maxAbsDiffLsb() + " LSB,",
+                        Arrays.toString(r.board()), Arrays.toString(r.reference()), r.boardLabel(), r.referenceLabel());
+            }
+        }
+        Metrics m = v.metrics();
+        w.printf(Locale.ROOT, "summary: %d inferences, %d equal, max difference %d LSB, %d beyond the tolerance of "
+                + "%d LSB%n", v.rows().size(), v.equalCount(), v.maxAbsDiffLsb(),
+                v.rows().stream().filter(r -> r.maxAbsDiffLsb() > tolerance).count(), tolerance);
+        w.printf(Locale.ROOT, "metrics (board vs reference, dequantized): ACC %.4f RMSE %.6g MAE %.6g L2R %.6g "
+                + "MEAN %.6g STD %.6g NSE %.6g COS %.6g%n", m.acc(), m.rmse(), m.mae(), m.l2r(), m.mean(), m.std(),
+                m.nse(), m.cos());
+        w.printf(Locale.ROOT,
+                "pattern: %d distinct inputs, %d distinct board outputs, %d distinct reference outputs%n",
+                v.distinctInputs(), v.distinctBoardOutputs(), v.distinctReferenceOutputs());
+        w.println("finding: " + v.finding());
+        w.flush();
+        return v.passed() ? Cli.OK : Cli.FAILED;
     }
 }

@@ -147,8 +147,7 @@ final class Compiler {
     private Kernel compile(OperatorDef op) {
         return switch (op.op()) {
             case EXPAND_DIMS, RESHAPE, SQUEEZE -> alias(op);
-            case CONV_2D -> conv(op);
-            case DEPTHWISE_CONV_2D -> depthwise(op);
+            case CONV_2D, DEPTHWISE_CONV_2D -> convolution(op);
             case MAX_POOL_2D, AVERAGE_POOL_2D -> pool(op);
             case MEAN -> mean(op);
             case FULLY_CONNECTED -> fullyConnected(op);
@@ -276,6 +275,33 @@ final class Compiler {
         return arithmetic.activationRange(a, scale(out), zeroPoint(out), Byte.MIN_VALUE, Byte.MAX_VALUE);
     }
 
+    private Kernel shapesDisagree(OperatorDef op, TensorDef in, TensorDef w, TensorDef out, String note) {
+        problems.add(where(op) + ": shapes " + in.describe() + ", " + w.describe() + ", " + out.describe()
+                + " do not agree" + note);
+        return null;
+    }
+
+    /** The bias and requantizer of a layer with int8 weights, one output channel per weight scale. */
+    private record Requantization(int[] bias, Requantizer requantizer) {}
+
+    /**
+     * Checks the weights (one scale per output channel, on {@code channelAxis}, or one for all) and the
+     * bias, counts {@code work} against the budget and builds the requantizer; null, with the problem
+     * noted, when the weights or bias are not usable.
+     */
+    private Requantization requantization(OperatorDef op, TensorDef in, TensorDef w, TensorDef out, int channels,
+            int channelAxis, Options.Activation activation, long work, boolean perTensor) {
+        float[] ws = weightScales(op, w, channels, channelAxis);
+        int[] bias = bias(op, 2, channels);
+        if (ws == null || bias == null) {
+            return null;
+        }
+        spend(op, work);
+        int[] r = range(activation, out);
+        return new Requantization(bias,
+                arithmetic.requantizer(scale(in), ws, scale(out), zeroPoint(out), r[0], r[1], perTensor));
+    }
+
     // ---- operators ----------------------------------------------------------------------------
 
     private Kernel alias(OperatorDef op) {
@@ -299,66 +325,45 @@ final class Compiler {
         return slots -> slots[to] = slots[from];
     }
 
-    private Kernel conv(OperatorDef op) {
+    /**
+     * CONV_2D and DEPTHWISE_CONV_2D: the same checks and requantization; they differ in the weights'
+     * shape and channel axis, the work per output and the kernel.
+     */
+    private Kernel convolution(OperatorDef op) {
         if (!arity(op, 2, 3, 1)) {
             return null;
         }
+        boolean depthwise = op.op() == BuiltinOperator.DEPTHWISE_CONV_2D;
+        Options.Convolution o = depthwise ? (Options.Depthwise) op.options() : (Options.Conv) op.options();
         TensorDef in = model.tensor(op.input(0));
         TensorDef w = model.tensor(op.input(1));
         TensorDef out = model.tensor(op.output(0));
-        Options.Conv o = (Options.Conv) op.options();
         if (!int8Activation(op, in) || !int8Activation(op, out) || !rank(op, in, 4) || !rank(op, w, 4)
                 || !rank(op, out, 4) || !activationSupported(op, o.activation())) {
             return null;
         }
         Geometry g = Geometry.of(in, out, w.dim(1), w.dim(2), o.strideH(), o.strideW(), o.dilationH(),
                 o.dilationW(), o.padding());
-        if (w.dim(3) != in.dim(3) || w.dim(0) != out.dim(3) || g == null) {
-            problems.add(where(op) + ": shapes " + in.describe() + ", " + w.describe() + ", " + out.describe()
-                    + " do not agree (grouped convolution is not supported)");
+        boolean agree = depthwise
+                ? w.dim(0) == 1 && w.dim(3) == out.dim(3) && out.dim(3) % in.dim(3) == 0
+                : w.dim(3) == in.dim(3) && w.dim(0) == out.dim(3);
+        if (!agree || g == null) {
+            return shapesDisagree(op, in, w, out, depthwise ? "" : " (grouped convolution is not supported)");
+        }
+        long work = depthwise ? g.windowWork() : g.windowWork() * g.inC();
+        Requantization q = requantization(op, in, w, out, out.dim(3), depthwise ? 3 : 0, o.activation(), work,
+                false);
+        if (q == null) {
             return null;
         }
-        float[] ws = weightScales(op, w, out.dim(3), 0);
-        int[] bias = bias(op, 2, out.dim(3));
-        if (ws == null || bias == null) {
-            return null;
+        int x = op.input(0);
+        int y = op.output(0);
+        if (depthwise) {
+            return ConvKernel.depthwise(x, y, g, w.data(), q.bias(), zeroPoint(in), q.requantizer());
         }
-        spend(op, g.windowWork() * g.inC());
-        int[] r = range(o.activation(), out);
-        Requantizer rq = arithmetic.requantizer(scale(in), ws, scale(out), zeroPoint(out), r[0], r[1], false);
         return Conv1dKernel.applies(g)
-                ? new Conv1dKernel(op.input(0), op.output(0), g, w.data(), bias, zeroPoint(in), rq)
-                : new ConvKernel(op.input(0), op.output(0), g, w.data(), bias, zeroPoint(in), rq);
-    }
-
-    private Kernel depthwise(OperatorDef op) {
-        if (!arity(op, 2, 3, 1)) {
-            return null;
-        }
-        TensorDef in = model.tensor(op.input(0));
-        TensorDef w = model.tensor(op.input(1));
-        TensorDef out = model.tensor(op.output(0));
-        Options.Depthwise o = (Options.Depthwise) op.options();
-        if (!int8Activation(op, in) || !int8Activation(op, out) || !rank(op, in, 4) || !rank(op, w, 4)
-                || !rank(op, out, 4) || !activationSupported(op, o.activation())) {
-            return null;
-        }
-        Geometry g = Geometry.of(in, out, w.dim(1), w.dim(2), o.strideH(), o.strideW(), o.dilationH(),
-                o.dilationW(), o.padding());
-        if (w.dim(0) != 1 || w.dim(3) != out.dim(3) || out.dim(3) % in.dim(3) != 0 || g == null) {
-            problems.add(where(op) + ": shapes " + in.describe() + ", " + w.describe() + ", " + out.describe()
-                    + " do not agree");
-            return null;
-        }
-        float[] ws = weightScales(op, w, out.dim(3), 3);
-        int[] bias = bias(op, 2, out.dim(3));
-        if (ws == null || bias == null) {
-            return null;
-        }
-        spend(op, g.windowWork());
-        int[] r = range(o.activation(), out);
-        Requantizer rq = arithmetic.requantizer(scale(in), ws, scale(out), zeroPoint(out), r[0], r[1], false);
-        return new DepthwiseKernel(op.input(0), op.output(0), g, w.data(), bias, zeroPoint(in), rq);
+                ? new Conv1dKernel(x, y, g, w.data(), q.bias(), zeroPoint(in), q.requantizer())
+                : ConvKernel.conv(x, y, g, w.data(), q.bias(), zeroPoint(in), q.requantizer());
     }
 
     private Kernel pool(OperatorDef op) {
@@ -447,21 +452,15 @@ final class Compiler {
         int units = w.dim(0);
         int depth = w.dim(1);
         if (depth == 0 || in.elementCount() % depth != 0 || out.elementCount() != in.elementCount() / depth * units) {
-            problems.add(where(op) + ": shapes " + in.describe() + ", " + w.describe() + ", " + out.describe()
-                    + " do not agree");
+            return shapesDisagree(op, in, w, out, "");
+        }
+        Requantization q = requantization(op, in, w, out, units, 0, o.activation(),
+                in.elementCount() / depth * depth * units, !w.quantization().isPerChannel());
+        if (q == null) {
             return null;
         }
-        float[] ws = weightScales(op, w, units, 0);
-        int[] bias = bias(op, 2, units);
-        if (ws == null || bias == null) {
-            return null;
-        }
-        spend(op, in.elementCount() / depth * depth * units);
-        int[] r = range(o.activation(), out);
-        boolean perTensor = !w.quantization().isPerChannel();
-        Requantizer rq = arithmetic.requantizer(scale(in), ws, scale(out), zeroPoint(out), r[0], r[1], perTensor);
         return new FullyConnectedKernel(op.input(0), op.output(0), (int) (in.elementCount() / depth), depth, units,
-                w.data(), bias, zeroPoint(in), rq);
+                w.data(), q.bias(), zeroPoint(in), q.requantizer());
     }
 
     private Kernel softmax(OperatorDef op) {
@@ -525,8 +524,7 @@ final class Compiler {
         }
         if (in.type() == TensorType.INT8 && in.quantization().isPresent() && !in.quantization().isPerChannel()) {
             return QuantizeKernel.requantize(arithmetic, op.input(0), op.output(0), scale(in), zeroPoint(in),
-                    scale(out),
-                    zeroPoint(out));
+                    scale(out), zeroPoint(out));
         }
         problems.add(where(op) + ": input " + in.describe() + " must be FLOAT32 or per-tensor quantized INT8");
         return null;

@@ -3,28 +3,17 @@ package io.flatline.model.engine;
 import io.flatline.model.arith.Requantizer;
 
 /** FULLY_CONNECTED, int8: each of {@code rows} input vectors of {@code depth} times weights [units, depth]. */
-final class FullyConnectedKernel implements Kernel {
-    private final int in;
-    private final int out;
+final class FullyConnectedKernel extends QuantizedKernel {
     private final int rows;
     private final int depth;
     private final int units;
-    private final byte[] weights;
-    private final int[] bias;
-    private final int inputZeroPoint;
-    private final Requantizer requantizer;
 
     FullyConnectedKernel(int in, int out, int rows, int depth, int units, byte[] weights, int[] bias,
             int inputZeroPoint, Requantizer requantizer) {
-        this.in = in;
-        this.out = out;
+        super(in, out, weights, bias, inputZeroPoint, requantizer);
         this.rows = rows;
         this.depth = depth;
         this.units = units;
-        this.weights = weights;
-        this.bias = bias;
-        this.inputZeroPoint = inputZeroPoint;
-        this.requantizer = requantizer;
     }
 
     @Override

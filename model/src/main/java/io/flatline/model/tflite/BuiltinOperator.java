@@ -30,6 +30,28 @@ public enum BuiltinOperator {
         return code;
     }
 
+    /**
+     * The schema's union tag of this operator's builtin options table ({@link Options#CONV_2D}...),
+     * or 0 for an operator without one.
+     */
+    int optionsType() {
+        return switch (this) {
+            case CONV_2D -> Options.CONV_2D;
+            case DEPTHWISE_CONV_2D -> Options.DEPTHWISE_CONV_2D;
+            case AVERAGE_POOL_2D, MAX_POOL_2D -> Options.POOL_2D;
+            case FULLY_CONNECTED -> Options.FULLY_CONNECTED;
+            case SOFTMAX -> Options.SOFTMAX;
+            case ADD -> Options.ADD;
+            case RESHAPE -> Options.RESHAPE;
+            case MEAN -> Options.REDUCER;
+            case SQUEEZE -> Options.SQUEEZE;
+            case EXPAND_DIMS -> Options.EXPAND_DIMS;
+            case QUANTIZE -> Options.QUANTIZE;
+            case DEQUANTIZE -> Options.DEQUANTIZE;
+            default -> 0;
+        };
+    }
+
     public static BuiltinOperator of(int code) {
         for (BuiltinOperator op : values()) {
             if (op.code == code) {

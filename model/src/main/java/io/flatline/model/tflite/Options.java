@@ -43,11 +43,26 @@ public sealed interface Options {
 
     record None() implements Options {}
 
+    /** What CONV_2D and DEPTHWISE_CONV_2D options both describe: the window and the fused activation. */
+    sealed interface Convolution extends Options permits Conv, Depthwise {
+        Padding padding();
+
+        int strideW();
+
+        int strideH();
+
+        int dilationW();
+
+        int dilationH();
+
+        Activation activation();
+    }
+
     record Conv(Padding padding, int strideW, int strideH, Activation activation, int dilationW, int dilationH)
-            implements Options {}
+            implements Convolution {}
 
     record Depthwise(Padding padding, int strideW, int strideH, int depthMultiplier, Activation activation,
-            int dilationW, int dilationH) implements Options {}
+            int dilationW, int dilationH) implements Convolution {}
 
     record Pool(Padding padding, int strideW, int strideH, int filterW, int filterH, Activation activation)
             implements Options {}

@@ -160,19 +160,11 @@ public final class TfliteReader {
 
     private static Options readOptions(BuiltinOperator kind, int type, Table t, String what)
             throws ModelFormatException {
-        int expected = switch (kind) {
-            case CONV_2D -> Options.CONV_2D;
-            case DEPTHWISE_CONV_2D -> Options.DEPTHWISE_CONV_2D;
-            case AVERAGE_POOL_2D, MAX_POOL_2D -> Options.POOL_2D;
-            case FULLY_CONNECTED -> Options.FULLY_CONNECTED;
-            case SOFTMAX -> Options.SOFTMAX;
-            case ADD -> Options.ADD;
-            case RESHAPE -> Options.RESHAPE;
-            case MEAN -> Options.REDUCER;
-            case SQUEEZE -> Options.SQUEEZE;
-            default -> 0;
-        };
-        if (expected == 0) {
+        int expected = kind.optionsType();
+        // The schema's ExpandDimsOptions, QuantizeOptions and DequantizeOptions have no fields: nothing
+        // to read, and their tag is not checked.
+        if (expected == 0 || expected == Options.EXPAND_DIMS || expected == Options.QUANTIZE
+                || expected == Options.DEQUANTIZE) {
             return new Options.None();
         }
         if (t != null && type != expected) {

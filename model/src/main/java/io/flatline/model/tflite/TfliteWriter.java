@@ -51,8 +51,8 @@ public final class TfliteWriter {
                     .i32(0, codes.indexOf(code))
                     .set(1, new Ints(op.inputs()))
                     .set(2, new Ints(op.outputs()));
-            if (optionsType(op.op()) != 0) {
-                t.u8(3, optionsType(op.op())).set(4, options(op.options()));
+            if (op.op().optionsType() != 0) {
+                t.u8(3, op.op().optionsType()).set(4, options(op.options()));
             }
             operators.add(t);
         }
@@ -74,24 +74,6 @@ public final class TfliteWriter {
                 .set(3, new Str(model.description()))
                 .set(4, new Tables(buffers));
         return FlatBufferWriter.finish(root, "TFL3");
-    }
-
-    private static int optionsType(BuiltinOperator op) {
-        return switch (op) {
-            case CONV_2D -> Options.CONV_2D;
-            case DEPTHWISE_CONV_2D -> Options.DEPTHWISE_CONV_2D;
-            case AVERAGE_POOL_2D, MAX_POOL_2D -> Options.POOL_2D;
-            case FULLY_CONNECTED -> Options.FULLY_CONNECTED;
-            case SOFTMAX -> Options.SOFTMAX;
-            case ADD -> Options.ADD;
-            case RESHAPE -> Options.RESHAPE;
-            case MEAN -> Options.REDUCER;
-            case SQUEEZE -> Options.SQUEEZE;
-            case EXPAND_DIMS -> Options.EXPAND_DIMS;
-            case QUANTIZE -> Options.QUANTIZE;
-            case DEQUANTIZE -> Options.DEQUANTIZE;
-            default -> 0;
-        };
     }
 
     private static Table options(Options o) {
