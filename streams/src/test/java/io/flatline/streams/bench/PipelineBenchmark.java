@@ -1,0 +1,464 @@
+package io.flatline.streams.bench;
+
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.flatline.broker.EmbeddedKafka;
+import io.flatline.model.tflite.SeedModels;
+import io.flatline.schemas.Prediction;
+import io.flatline.schemas.Quality;
+import io.flatline.schemas.SensorReading;
+import io.flatline.schemas.topic.Topic;
+import io.flatline.schemas.topic.Topics;
+import io.flatline.streams.app.FlatlineStreams;
+import io.flatline.streams.app.StreamsSettings;
+import io.flatline.streams.config.ModelConfig;
+import io.flatline.streams.infer.EngineReferenceModel;
+import io.flatline.testkit.KafkaClusterExtension;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Records per second through the Flatline topology against a passthrough on the same broker in the same run,
+ * and reading→prediction latency at half the Flatline's throughput. Runs only when asked:
+ * {@code -Dflatline.bench.devices=200 [-Dflatline.bench.readings=1500] [-Dflatline.bench.partitions=6]
+ * [-Dflatline.bench.threads=1] [-Dflatline.bench.seconds=40] [-Dflatline.bench.latency.seconds=30]
+ * [-Dflatline.bench.commit.ms=100] [-Dflatline.bench.jfr=/tmp/flatline.jfr]}.
+ *
+ * <p>One embedded broker in this JVM (the shared one) serves every phase, one after the other:
+ * <ol>
+ *   <li>devices × readings {@link SensorReading}s are produced once to one input topic (seq-major: every
+ *       device's seq 1, then every device's seq 2, …);</li>
+ *   <li>a Kafka Streams passthrough (bytes in, bytes out, no serdes, no state) with the same settings as
+ *       Flatline's ({@link StreamsSettings#streamsProperties()}: exactly_once_v2, lz4) copies that topic;</li>
+ *   <li>a plain consumer→producer loop (read_committed consumer, idempotent producer, no transactions) copies
+ *       it too: the broker's raw copying speed, for reference;</li>
+ *   <li>{@link FlatlineStreams} with the seed model, stride 1, reads it: every reading after a device's 49th
+ *       gives a prediction;</li>
+ *   <li>a fresh Flatline application on fresh topics is fed by a paced producer at half the throughput measured
+ *       in (4), and a read_committed consumer of the predictions measures reading→prediction latency.</li>
+ * </ol>
+ * Throughput is input records consumed (committed, for the Streams applications) per second, sampled every
+ * 200 ms, from the end of the warm-up (10 % of the input consumed, and at least devices × 50 records so that
+ * every device's window has filled: JIT, task assignment) to the sample where 95 % of the input is consumed, or
+ * the phase's time cap ({@code flatline.bench.seconds}) after the warm-up.
+ */
+class PipelineBenchmark {
+
+    private static final int CHANNELS = 10;
+    private static final long SAMPLE_MS = 200;
+    private static final int WINDOW = 50;
+
+    /** Warm-up: until every device's window has filled (devices × 50 records) and 10 % of the input is consumed. */
+    private long warmRecords;
+
+    @TempDir
+    Path dir;
+
+    private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    @Test
+    void throughputAndLatency() throws Exception {
+        int devices = Integer.getInteger("flatline.bench.devices", 0);
+        assumeThat(devices).as("set -Dflatline.bench.devices=N to run the benchmark").isPositive();
+        int readings = Integer.getInteger("flatline.bench.readings", 5000);
+        int partitions = Integer.getInteger("flatline.bench.partitions", 6);
+        int threads = Integer.getInteger("flatline.bench.threads", 1);
+        int maxSeconds = Integer.getInteger("flatline.bench.seconds", 30);
+        int latencySeconds = Integer.getInteger("flatline.bench.latency.seconds", 30);
+        int latencyWarmup = Integer.getInteger("flatline.bench.latency.warmup", 10);
+        String commitMs = System.getProperty("flatline.bench.commit.ms", "100");
+        String jfr = System.getProperty("flatline.bench.jfr", "");
+
+        EmbeddedKafka kafka = EmbeddedKafka.shared();
+        Files.write(dir.resolve("seed.tflite"), SeedModels.bytes(SeedModels.Spec.fieldReport(1)));
+        Path configFile = Files.writeString(dir.resolve("flatline.yaml"), """
+                model:
+                  file: seed.tflite
+                  labels: [c0, c1, c2, c3, c4]
+                window:
+                  size: 50
+                  stride: 1
+                detector:
+                  stuckRunLength: 20
+                  minDistinctInputs: 10
+                  staleRunLength: 20
+                """);
+        ModelConfig config = ModelConfig.load(configFile);
+        EngineReferenceModel model = EngineReferenceModel.load(config);
+        double load0 = os.getSystemLoadAverage();
+
+        // (1) the input, once
+        String run = KafkaClusterExtension.uniqueName("bench");
+        String input = run + ".sensor-readings";
+        kafka.createTopic(input, partitions);
+        long total = (long) devices * readings;
+        warmRecords = Math.max((long) devices * WINDOW, total / 10);
+        long p0 = System.nanoTime();
+        produceReadings(kafka, input, devices, readings);
+        double produceSeconds = (System.nanoTime() - p0) / 1e9;
+        System.out.printf(Locale.ROOT, "BENCH-PHASE produced %d readings in %.1f s%n", total, produceSeconds);
+
+        // (2) Kafka Streams passthrough, same guarantee and settings
+        String passOut = run + ".passthrough";
+        kafka.createTopic(passOut, partitions);
+        Map<String, String> passProps = commonProps(run + "-passthrough", commitMs, threads, partitions);
+        Properties streamsProps = new StreamsSettings(configFile, kafka.bootstrapServers(), passProps, Optional.empty())
+                .streamsProperties();
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .to(passOut, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+        Phase passthrough;
+        try (Admin admin = kafka.admin(); KafkaStreams streams = new KafkaStreams(builder.build(), streamsProps)) {
+            streams.start();
+            passthrough = measure("streams-passthrough", total, maxSeconds,
+                    committed(admin, run + "-passthrough", input));
+            streams.close(Duration.ofSeconds(30));
+        }
+
+        // (3) plain consumer→producer loop
+        String loopOut = run + ".loop";
+        kafka.createTopic(loopOut, partitions);
+        Phase loop = plainLoop(kafka, input, loopOut, run + "-loop", total, maxSeconds);
+
+        // (4) Flatline
+        Map<String, String> flatProps = commonProps(run + "-flatline", commitMs, threads, partitions);
+        flatlineTopics(flatProps, run + ".flatline");
+        flatProps.put(Topics.TOPIC_PREFIX + "sensor-readings", input);
+        StreamsSettings settings = new StreamsSettings(configFile, kafka.bootstrapServers(), flatProps, Optional.empty());
+        Phase flatline;
+        long predictions;
+        Recording recording = jfr.isEmpty() ? null : new Recording(Configuration.getConfiguration("profile"));
+        try (Admin admin = kafka.admin(); FlatlineStreams app = FlatlineStreams.start(settings, config, model)) {
+            if (recording != null) {
+                recording.setDestination(Path.of(jfr));
+                recording.start();
+            }
+            flatline = measure("flatline", total, maxSeconds, committed(admin, run + "-flatline", input));
+            if (recording != null) {
+                recording.stop();
+                recording.close();
+            }
+            predictions = app.counters().snapshot().getOrDefault("predictions", -1L);
+        }
+        double written;
+        try (Admin admin = kafka.admin()) {
+            long consumed = committed(admin, run + "-flatline", input).getAsLong();
+            written = (double) endOffsets(admin, t -> t.startsWith(run + "-flatline-") || t.startsWith(run + ".flatline."))
+                    / consumed;
+        }
+
+        // (5) latency at half the Flatline's throughput
+        double rate = flatline.rate / 2;
+        Map<String, String> latProps = commonProps(run + "-latency", commitMs, threads, partitions);
+        flatlineTopics(latProps, run + ".latency");
+        StreamsSettings latSettings = new StreamsSettings(configFile, kafka.bootstrapServers(), latProps, Optional.empty());
+        Latency latency;
+        try (FlatlineStreams app = FlatlineStreams.start(latSettings, config, model)) {
+            app.awaitRunning(Duration.ofSeconds(60));
+            latency = latency(kafka, latSettings.topics(), devices, rate, latencyWarmup, latencySeconds);
+        }
+
+        double load1 = os.getSystemLoadAverage();
+        String result = String.format(Locale.ROOT, """
+                ==== BENCH streams ====
+                BENCH settings devices=%d readings/device=%d input-records=%d partitions=%d num.stream.threads=%d \
+                processing.guarantee=exactly_once_v2 commit.interval.ms=%s cores=%d load-average=%.1f->%.1f
+                BENCH throughput streams-passthrough %s
+                BENCH throughput plain-loop          %s
+                BENCH throughput flatline            %s predictions=%d
+                BENCH flatline records written (outputs + changelogs, incl. transaction markers) per input record=%.1f
+                BENCH ratio flatline/streams-passthrough=%.2f flatline/plain-loop=%.2f (target >= 0.50: %s)
+                BENCH latency rate=%.0f/s sent=%d predictions=%d p50=%d ms p95=%d ms p99=%d ms max=%d ms \
+                cpu-cores=%.2f (target p99 <= 250 ms: %s)
+                ==== end ====
+                """, devices, readings, total, partitions, threads, commitMs,
+                Runtime.getRuntime().availableProcessors(), load0, load1,
+                passthrough, loop, flatline, predictions, written,
+                flatline.rate / passthrough.rate, flatline.rate / loop.rate,
+                flatline.rate / passthrough.rate >= 0.5 ? "met" : "NOT met",
+                rate, latency.sent, latency.millis.length, latency.percentile(50), latency.percentile(95),
+                latency.percentile(99), latency.percentile(100), latency.cpuCores,
+                latency.millis.length > 0 && latency.percentile(99) <= 250 ? "met" : "NOT met");
+        System.out.print(result);
+    }
+
+    private Map<String, String> commonProps(String applicationId, String commitMs, int threads, int partitions) {
+        Map<String, String> props = new HashMap<>();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state-" + applicationId).toString());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads));
+        props.put(StreamsSettings.PARTITIONS, String.valueOf(partitions));
+        return props;
+    }
+
+    private void flatlineTopics(Map<String, String> props, String prefix) {
+        for (String id : Topics.ids()) {
+            props.put(Topics.TOPIC_PREFIX + id, prefix + "." + id);
+        }
+        props.put(StreamsSettings.DEAD_LETTER_TOPIC, prefix + ".dead-letters");
+    }
+
+    private static List<Float> values(Random random) {
+        List<Float> values = new ArrayList<>(CHANNELS);
+        for (int c = 0; c < CHANNELS; c++) {
+            values.add((float) (random.nextGaussian() * 1.5));
+        }
+        return values;
+    }
+
+    private static void produceReadings(EmbeddedKafka kafka, String topicName, int devices, int readings) {
+        Topic<String, SensorReading> topic = Topics.defaults().sensorReadings();
+        Random random = new Random(7);
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), topic.keySerializer(), topic.valueSerializer())) {
+            for (long seq = 1; seq <= readings; seq++) {
+                for (int d = 0; d < devices; d++) {
+                    String device = "bench-" + d;
+                    producer.send(new ProducerRecord<>(topicName, device, SensorReading.newBuilder()
+                            .setDeviceId(device).setSeq(seq).setTimestamp(Instant.ofEpochMilli(1_000_000 + seq * 100))
+                            .setValues(values(random)).setQuality(Quality.GOOD).build()));
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    /** Input records an application has committed, summed over the input topic's partitions. */
+    private static LongSupplier committed(Admin admin, String groupId, String topic) {
+        return () -> {
+            try {
+                Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(groupId)
+                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                        .mapToLong(e -> e.getValue().offset()).sum();
+            } catch (Exception e) {
+                return 0;
+            }
+        };
+    }
+
+    /** The sum of the end offsets of the topics whose names pass the filter. */
+    private static long endOffsets(Admin admin, java.util.function.Predicate<String> names) throws Exception {
+        List<String> topics = admin.listTopics().names().get(10, TimeUnit.SECONDS).stream().filter(names).toList();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, d) ->
+                d.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values().stream()
+                .mapToLong(r -> r.offset()).sum();
+    }
+
+    /** Samples progress until 95 % of the input is consumed or the time cap; the rate between 10 % and then. */
+    private Phase measure(String name, long total, int maxSeconds, LongSupplier progress) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(maxSeconds + 60L);
+        long t0 = -1;
+        long n0 = 0;
+        long cpu0 = 0;
+        long t1 = -1;
+        long n1 = 0;
+        long cpu1 = 0;
+        long capAt = Long.MAX_VALUE;
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(SAMPLE_MS);
+            long n = progress.getAsLong();
+            long t = System.nanoTime();
+            if (t0 < 0 && n >= warmRecords) {
+                t0 = t;
+                n0 = n;
+                cpu0 = os.getProcessCpuTime();
+                capAt = t + TimeUnit.SECONDS.toNanos(maxSeconds);
+            }
+            if (t0 >= 0 && n > n0) {
+                t1 = t;
+                n1 = n;
+                cpu1 = os.getProcessCpuTime();
+            }
+            if (n >= total * 95 / 100 || t >= capAt) {
+                break;
+            }
+        }
+        if (t1 <= t0) {
+            throw new IllegalStateException(name + " made no progress: " + progress.getAsLong() + " of " + total);
+        }
+        double seconds = (t1 - t0) / 1e9;
+        Phase phase = new Phase((n1 - n0) / seconds, n1 - n0, seconds, (cpu1 - cpu0) / 1e9 / seconds,
+                (t0 - start) / 1e9);
+        System.out.println("BENCH-PHASE " + name + " " + phase);
+        return phase;
+    }
+
+    private Phase plainLoop(EmbeddedKafka kafka, String input, String output, String group, long total, int maxSeconds)
+            throws InterruptedException {
+        AtomicLong copied = new AtomicLong();
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread thread = new Thread(() -> {
+            try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ConsumerConfig.GROUP_ID_CONFIG, group,
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                 var producer = new KafkaProducer<>(Map.<String, Object>of(
+                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                         ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
+                         new ByteArraySerializer(), new ByteArraySerializer())) {
+                consumer.subscribe(List.of(input));
+                while (running.get()) {
+                    var records = consumer.poll(Duration.ofMillis(100));
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                        producer.send(new ProducerRecord<>(output, r.key(), r.value()));
+                    }
+                    copied.addAndGet(records.count());
+                }
+            }
+        }, "bench-plain-loop");
+        thread.start();
+        try {
+            return measure("plain-loop", total, maxSeconds, copied::get);
+        } finally {
+            running.set(false);
+            thread.join(30_000);
+        }
+    }
+
+    private Latency latency(EmbeddedKafka kafka, Topics topics, int devices, double rate, int warmupSeconds,
+                            int seconds) throws InterruptedException {
+        Topic<String, SensorReading> readings = topics.sensorReadings();
+        Topic<String, Prediction> predictions = topics.predictions();
+        long measureFrom = System.currentTimeMillis() + warmupSeconds * 1000L;
+        long measureUntil = measureFrom + seconds * 1000L;
+        long[] latencies = new long[(int) Math.min(Integer.MAX_VALUE - 8, (long) (rate * seconds * 1.2) + 1000)];
+        int[] count = {0};
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicBoolean assigned = new AtomicBoolean();
+        Thread reader = new Thread(() -> {
+            try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ConsumerConfig.GROUP_ID_CONFIG, KafkaClusterExtension.uniqueName("bench-latency"),
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                    predictions.keyDeserializer(), predictions.valueDeserializer())) {
+                consumer.subscribe(List.of(predictions.name()));
+                while (running.get()) {
+                    var records = consumer.poll(Duration.ofMillis(20));
+                    assigned.set(!consumer.assignment().isEmpty());
+                    long now = System.currentTimeMillis();
+                    for (ConsumerRecord<String, Prediction> r : records) {
+                        long sent = r.value().getTimestamp().toEpochMilli();
+                        if (sent >= measureFrom && sent < measureUntil && count[0] < latencies.length) {
+                            latencies[count[0]++] = now - sent;
+                        }
+                    }
+                }
+            }
+        }, "bench-latency-reader");
+        reader.start();
+        while (!assigned.get()) {
+            Thread.sleep(50);
+        }
+        long sent = 0;
+        long cpu0 = 0;
+        long c0 = 0;
+        Random random = new Random(11);
+        long[] seqs = new long[devices];
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                readings.keySerializer(), readings.valueSerializer())) {
+            long start = System.nanoTime();
+            long startMillis = System.currentTimeMillis();
+            long endNanos = start + TimeUnit.MILLISECONDS.toNanos(measureUntil - startMillis);
+            boolean measuring = false;
+            int device = 0;
+            while (System.nanoTime() < endNanos) {
+                long due = (long) ((System.nanoTime() - start) / 1e9 * rate);
+                while (sent < due) {
+                    long now = System.currentTimeMillis();
+                    if (!measuring && now >= measureFrom) {
+                        measuring = true;
+                        cpu0 = os.getProcessCpuTime();
+                        c0 = System.nanoTime();
+                    }
+                    String id = "bench-" + device;
+                    SensorReading reading = SensorReading.newBuilder().setDeviceId(id).setSeq(++seqs[device])
+                            .setTimestamp(Instant.ofEpochMilli(now)).setValues(values(random))
+                            .setQuality(Quality.GOOD).build();
+                    producer.send(new ProducerRecord<>(readings.name(), null, now, id, reading));
+                    device = (device + 1) % devices;
+                    sent++;
+                }
+                Thread.sleep(1);
+            }
+            producer.flush();
+        }
+        double cpuCores = (os.getProcessCpuTime() - cpu0) / 1e9 / ((System.nanoTime() - c0) / 1e9);
+        Thread.sleep(3_000);
+        running.set(false);
+        reader.join(10_000);
+        long[] measured = Arrays.copyOf(latencies, count[0]);
+        Arrays.sort(measured);
+        System.out.printf(Locale.ROOT, "BENCH-PHASE latency sent=%d measured=%d%n", sent, measured.length);
+        return new Latency(measured, sent, cpuCores);
+    }
+
+    private record Phase(double rate, long records, double seconds, double cpuCores, double warmupSeconds) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "records/s=%.0f (%d records over %.1f s after %.1f s warm-up) cpu-cores=%.2f",
+                    rate, records, seconds, warmupSeconds, cpuCores);
+        }
+    }
+
+    private record Latency(long[] millis, long sent, double cpuCores) {
+        long percentile(double p) {
+            if (millis.length == 0) {
+                return -1;
+            }
+            int i = (int) Math.ceil(p / 100 * millis.length) - 1;
+            return millis[Math.max(0, Math.min(millis.length - 1, i))];
+        }
+    }
+}
