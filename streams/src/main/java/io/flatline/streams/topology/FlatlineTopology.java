@@ -13,7 +13,6 @@ import io.flatline.schemas.SensorReading;
 import io.flatline.schemas.topic.Topic;
 import io.flatline.schemas.topic.Topics;
 import io.flatline.streams.compare.BoardMonitor;
-import io.flatline.streams.compare.BoardMonitor.Reference;
 import io.flatline.streams.config.ModelConfig;
 import io.flatline.streams.infer.ReferenceModel;
 import io.flatline.streams.window.WindowState;
@@ -156,13 +155,19 @@ public final class FlatlineTopology {
 
     private void addStores(StreamsBuilder builder) {
         builder.addStateStore(store(StoreNames.WINDOWS, WindowState.serde()));
-        builder.addStateStore(store(StoreNames.REFERENCE_RUNS, JsonSerde.of(ReferenceRun.class)));
-        builder.addStateStore(store(StoreNames.REFERENCE_WINDOWS, JsonSerde.of(Reference.class)));
+        builder.addStateStore(store(StoreNames.REFERENCE_RUNS, StoreSerdes.referenceRun()));
+        builder.addStateStore(store(StoreNames.REFERENCE_WINDOWS, StoreSerdes.reference()));
         builder.addStateStore(store(StoreNames.REFERENCE_CRCS, Serdes.Long()));
         builder.addStateStore(store(StoreNames.BOARDS, JsonSerde.of(BoardMonitor.State.class)));
         builder.addStateStore(store(StoreNames.HEALTH, topics.deviceHealth().valueSerde()));
     }
 
+    /**
+     * A persistent store without a record cache: a cache would send a device's window once per commit instead
+     * of once per reading, but flushing every device's entries at each commit delays the transaction that
+     * makes predictions visible (measured: p99 latency 313 ms cached against 122 ms uncached, for 6% more
+     * throughput; docs/benchmarks.md).
+     */
     private static <V> org.apache.kafka.streams.state.StoreBuilder<?> store(String name, Serde<V> valueSerde) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), valueSerde);
     }
