@@ -23,13 +23,20 @@ final class Conv1dKernel implements Kernel {
     private final int[] positionBias;
     private final Requantizer requantizer;
     private final int[] levels;
-    /**
-     * Channel-major input with zeros for the SAME padding: row c holds time steps -padLeft.. of channel
-     * c. A short[] rather than int[] so the JIT sees it cannot alias the int accumulators and vectorizes.
-     */
-    private final short[] padded;
+    /** {@link #positionBias} filter-major: filter f's bias of every position, contiguous. */
+    private final int[] filterBias;
+    /** Channel-major input with zeros for the SAME padding: row c holds time steps -padLeft.. of channel c. */
+    private final int[] padded;
     private final int paddedSteps;
+    /**
+     * Per tap (k, c), the input it reads at every output position: row c of {@link #padded} from
+     * k * dilation. Copies, so that the multiply-add loops index every array by the position alone,
+     * which C2 vectorizes; null when they would take more than {@link #MAX_TAP_ROW_ELEMENTS}.
+     */
+    private final int[][] tapRows;
     private final int[] acc;
+
+    static final int MAX_TAP_ROW_ELEMENTS = 1 << 16;
 
     Conv1dKernel(int in, int out, Geometry g, byte[] weights, int[] bias, int inputZeroPoint, Requantizer rq) {
         this.in = in;
@@ -59,9 +66,16 @@ final class Conv1dKernel implements Kernel {
                 positionBias[t * filters + f] = b;
             }
         }
+        this.filterBias = new int[filters * steps];
+        for (int t = 0; t < steps; t++) {
+            for (int f = 0; f < filters; f++) {
+                filterBias[f * steps + t] = positionBias[t * filters + f];
+            }
+        }
         this.levels = new int[steps * channels];
         this.paddedSteps = steps + (kernel - 1) * dilation;
-        this.padded = new short[channels * paddedSteps];
+        this.padded = new int[channels * paddedSteps];
+        this.tapRows = (long) taps * steps <= MAX_TAP_ROW_ELEMENTS ? new int[taps][steps] : null;
         this.acc = new int[steps];
     }
 
@@ -92,9 +106,10 @@ final class Conv1dKernel implements Kernel {
     }
 
     /**
-     * All positions at once, filter by filter: for each tap the whole time axis is one multiply-add
-     * of a constant weight over a shifted input row, a loop the JIT turns into SIMD. Padding holds
-     * level 0, which adds nothing; the zero point is in the per-position bias.
+     * All positions at once, filter by filter: for each tap the whole time axis is one multiply-add of
+     * a constant weight over the tap's input row, four taps per pass over the accumulators, loops C2
+     * turns into SIMD. Padding holds level 0, which adds nothing; the zero point is in the
+     * per-position bias. Integer sums in any order are the same int32 (wrap-around included).
      */
     @Override
     public void run(Object[] slots) {
@@ -105,11 +120,51 @@ final class Conv1dKernel implements Kernel {
                 padded[c * paddedSteps + padLeft + t] = x[t * channels + c];
             }
         }
+        if (tapRows == null) {
+            runFromPadded(y);
+            return;
+        }
+        int taps = kernel * channels;
+        for (int k = 0; k < kernel; k++) {
+            for (int c = 0; c < channels; c++) {
+                System.arraycopy(padded, c * paddedSteps + k * dilation, tapRows[k * channels + c], 0, steps);
+            }
+        }
+        int[] acc = this.acc;
+        int n = steps;
+        for (int f = 0; f < filters; f++) {
+            System.arraycopy(filterBias, f * n, acc, 0, n);
+            int wo = f * taps;
+            int j = 0;
+            for (; j + 4 <= taps; j += 4) {
+                int w0 = weights[wo + j];
+                int w1 = weights[wo + j + 1];
+                int w2 = weights[wo + j + 2];
+                int w3 = weights[wo + j + 3];
+                int[] x0 = tapRows[j];
+                int[] x1 = tapRows[j + 1];
+                int[] x2 = tapRows[j + 2];
+                int[] x3 = tapRows[j + 3];
+                for (int t = 0; t < n; t++) {
+                    acc[t] += x0[t] * w0 + x1[t] * w1 + x2[t] * w2 + x3[t] * w3;
+                }
+            }
+            for (; j < taps; j++) {
+                int w = weights[wo + j];
+                int[] xj = tapRows[j];
+                for (int t = 0; t < n; t++) {
+                    acc[t] += xj[t] * w;
+                }
+            }
+            requantizer.apply(acc, 0, n, f, y, f, filters);
+        }
+    }
+
+    /** {@link #run} for shapes too large to copy every tap's row: the taps read the padded rows in place. */
+    private void runFromPadded(byte[] y) {
         int taps = kernel * channels;
         for (int f = 0; f < filters; f++) {
-            for (int t = 0; t < steps; t++) {
-                acc[t] = positionBias[t * filters + f];
-            }
+            System.arraycopy(filterBias, f * steps, acc, 0, steps);
             for (int k = 0; k < kernel; k++) {
                 for (int c = 0; c < channels; c++) {
                     int w = weights[f * taps + k * channels + c];
