@@ -29,8 +29,4 @@ public record BrokerSettings(int port, int controllerPort, Optional<Path> dataDi
     public BrokerSettings withDataDir(Path dir) {
         return new BrokerSettings(port, controllerPort, Optional.of(dir), overrides);
     }
-
-    public BrokerSettings withOverrides(Map<String, String> props) {
-        return new BrokerSettings(port, controllerPort, dataDir, props);
-    }
 }

@@ -92,11 +92,6 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
         return schema;
     }
 
-    /** The 8-byte fingerprint this serde writes, as it appears in the header (little-endian). */
-    public long fingerprint() {
-        return SchemaNormalization.parsingFingerprint64(schema);
-    }
-
     @Override
     public byte[] serialize(String topic, T data) {
         if (data == null) {

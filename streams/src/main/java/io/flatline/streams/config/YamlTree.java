@@ -99,10 +99,6 @@ public final class YamlTree {
             }
         }
 
-        public String path() {
-            return path;
-        }
-
         private String name(String field) {
             return path.isEmpty() ? field : path + "." + field;
         }
@@ -145,10 +141,6 @@ public final class YamlTree {
             return scalar(field, "a string", s -> s);
         }
 
-        public String string(String field, String fallback) {
-            return string(field).orElse(fallback);
-        }
-
         public Optional<String> requiredString(String field) {
             if (!has(field)) {
                 problems.add(at(node, name(field)) + "is required");
@@ -164,10 +156,6 @@ public final class YamlTree {
                 return fallback;
             }
             return value.orElse(fallback);
-        }
-
-        public double number(String field, double fallback) {
-            return scalar(field, "a number", Double::valueOf).orElse(fallback);
         }
 
         /** One of the given words, case-insensitive; reports the choices when the value is none of them. */
