@@ -121,7 +121,17 @@ public final class IngestCommand implements Callable<Integer> {
             closeQuietly(sink, http);
             return 1;
         }
-        Thread hook = new Thread(this::stop, "ingest-shutdown");
+        // Ctrl-C or SIGTERM: the JVM exits as soon as its hooks return, so the hook waits for this thread to stop
+        // the pollers and flush what they published.
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            stop();
+            try {
+                main.join(150_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "ingest-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try (IngestService service = new IngestService(map, sink, metrics, seqClocks)) {
             service.start();
