@@ -60,26 +60,30 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
         String device = record.key();
         SpecificRecord value = record.value();
         if (value instanceof Prediction prediction) {
-            remember(device, prediction);
             updateHealth(device, record, h -> h.setLastSeq(prediction.getWindowEndSeq()).setLabel(prediction.getLabel()));
-            settle(device, record, BoardMonitor.onReference(device, boardState(device), references(device), settings));
+            // Reference windows are kept only for devices whose board reports its inferences: a sensor-only device
+            // costs no matching state, and a board's very first inference can at worst be one counted miss.
+            BoardMonitor.State board = boards.get(device);
+            if (board != null) {
+                remember(device, prediction);
+                settle(device, record, board, BoardMonitor.onReference(device, board, references(device), settings));
+            }
         } else if (value instanceof Alert alert) {
             emitAlerts(device, record, List.of(alert));
         } else if (value instanceof BoardInference inference) {
-            settle(device, record, BoardMonitor.onBoardInference(device, boardState(device), inference,
+            BoardMonitor.State board = boards.get(device);
+            BoardMonitor.State current = board != null ? board
+                    : BoardMonitor.State.initial(settings.summaryWindows(), outputs);
+            settle(device, record, board, BoardMonitor.onBoardInference(device, current, inference,
                     references(device), settings));
         }
     }
 
-    private BoardMonitor.State boardState(String device) {
-        BoardMonitor.State state = boards.get(device);
-        return state != null ? state : BoardMonitor.State.initial(settings.summaryWindows(), outputs);
-    }
-
-    private void settle(String device, Record<String, SpecificRecord> in, BoardMonitor.Outcome outcome) {
-        BoardMonitor.State before = boards.get(device);
-        if (before == null && outcome.state().pending().isEmpty() && outcome.comparisons().isEmpty()
-                && outcome.alerts().isEmpty()) {
+    /** Applies what the board monitor concluded; writes the board's state only when it changed. */
+    private void settle(String device, Record<String, SpecificRecord> in, BoardMonitor.State before,
+                        BoardMonitor.Outcome outcome) {
+        boolean unchanged = before == null ? outcome.state().pending().isEmpty() : outcome.state().equals(before);
+        if (unchanged && outcome.comparisons().isEmpty() && outcome.alerts().isEmpty()) {
             return;
         }
         boards.put(device, outcome.state());
