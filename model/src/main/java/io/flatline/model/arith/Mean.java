@@ -29,7 +29,9 @@ public sealed interface Mean {
         @Override
         public int apply(int sum) {
             float y = (float) sum * scale + offset;
-            return (int) Math.max(Byte.MIN_VALUE, Math.min(Byte.MAX_VALUE, Math.rint(y)));
+            // Clamping the rounded value as an int is the same as clamping it as a double (NaN -> 0).
+            int q = (int) Math.rint(y);
+            return q < Byte.MIN_VALUE ? Byte.MIN_VALUE : Math.min(q, Byte.MAX_VALUE);
         }
     }
 

@@ -60,6 +60,13 @@ public sealed interface Softmax {
         private final int inputMultiplier;
         private final int inputLeftShift;
         private final int diffMin;
+        /**
+         * exp of every difference an int8 row can have, d = max - x in [0, 255], as {@link #expOfDiff}
+         * computes it (unused past -diffMin): the same integers, looked up.
+         */
+        private final int[] expTable = new int[256];
+        /** {@link #expTable} in the sum's Q12.19, as the reference adds it. */
+        private final int[] accumulationTable = new int[256];
 
         FixedPointExp(float inputScale, float beta) {
             double real = Math.min((double) beta * (double) inputScale * (1 << (31 - SCALED_DIFF_INTEGER_BITS)),
@@ -70,6 +77,11 @@ public sealed interface Softmax {
             double maxInputRescaled = 1.0 * ((1 << SCALED_DIFF_INTEGER_BITS) - 1)
                     * (1L << (31 - SCALED_DIFF_INTEGER_BITS)) / (1L << inputLeftShift);
             diffMin = -(int) Math.floor(maxInputRescaled);
+            for (int d = 0; d < 256 && -d >= diffMin; d++) {
+                expTable[d] = expOfDiff(-d);
+                accumulationTable[d] = FixedPoint.saturatingRoundingMultiplyByPot(expTable[d],
+                        -ACCUMULATION_INTEGER_BITS);
+            }
         }
 
         private int expOfDiff(int diff) {
@@ -87,8 +99,7 @@ public sealed interface Softmax {
             for (int j = 0; j < depth; j++) {
                 int diff = in[inOff + j] - max;
                 if (diff >= diffMin) {
-                    sumOfExps += FixedPoint.saturatingRoundingMultiplyByPot(expOfDiff(diff),
-                            -ACCUMULATION_INTEGER_BITS);
+                    sumOfExps += accumulationTable[-diff];
                 }
             }
             int headroomPlusOne = FixedPoint.countLeadingZeros(sumOfExps);
@@ -101,7 +112,7 @@ public sealed interface Softmax {
                 int q = Byte.MIN_VALUE;
                 if (diff >= diffMin) {
                     int unsat = FixedPoint.roundingDivideByPot(
-                            FixedPoint.saturatingRoundingDoublingHighMul(shiftedScale, expOfDiff(diff)), exponent);
+                            FixedPoint.saturatingRoundingDoublingHighMul(shiftedScale, expTable[-diff]), exponent);
                     q = Math.max(Byte.MIN_VALUE, Math.min(Byte.MAX_VALUE, unsat + Byte.MIN_VALUE));
                 }
                 out[outOff + j] = (byte) q;

@@ -6,8 +6,8 @@ import io.flatline.model.arith.Requantizer;
  * CONV_2D over a (1, 1, T, C) input with stride 1: a Keras Conv1D. The same integers as {@link
  * ConvKernel}, computed faster: the input zero point is folded into a bias per output position (the
  * taps that fall into SAME padding contribute nothing, so the edge positions get their own), and
- * each position is a contiguous dot product over the time-major input. Positions can be computed
- * one at a time, which the sliding window uses.
+ * each tap's input row is copied so the multiply-adds vectorize. The sliding window reads its
+ * weights and per-position biases to update a window step by step.
  */
 final class Conv1dKernel implements Kernel {
     private final int in;
@@ -22,7 +22,6 @@ final class Conv1dKernel implements Kernel {
     /** Per output position and channel: bias minus zero point times the weights of the taps in range. */
     private final int[] positionBias;
     private final Requantizer requantizer;
-    private final int[] levels;
     /** {@link #positionBias} filter-major: filter f's bias of every position, contiguous. */
     private final int[] filterBias;
     /** Channel-major input with zeros for the SAME padding: row c holds time steps -padLeft.. of channel c. */
@@ -72,7 +71,6 @@ final class Conv1dKernel implements Kernel {
                 filterBias[f * steps + t] = positionBias[t * filters + f];
             }
         }
-        this.levels = new int[steps * channels];
         this.paddedSteps = steps + (kernel - 1) * dilation;
         this.padded = new int[channels * paddedSteps];
         this.tapRows = (long) taps * steps <= MAX_TAP_ROW_ELEMENTS ? new int[taps][steps] : null;
@@ -178,42 +176,41 @@ final class Conv1dKernel implements Kernel {
         }
     }
 
-    /**
-     * Output position {@code t} for all filters, from raw input levels laid out time-major in {@code
-     * x} (which may be a ring: {@code x} is indexed modulo its length in time steps).
-     */
-    void position(int[] x, int t, byte[] y, int yOffset) {
-        int taps = kernel * channels;
-        int k0 = Math.max(0, ceilDiv(padLeft - t, dilation));
-        int k1 = Math.min(kernel, Math.floorDiv(steps - 1 - t + padLeft, dilation) + 1);
-        if (dilation == 1) {
-            // The taps in range are one contiguous run of the time-major input and of each filter.
-            int xo = (t - padLeft + k0) * channels;
-            int len = (k1 - k0) * channels;
-            for (int f = 0; f < filters; f++) {
-                int wo = f * taps + k0 * channels;
-                int acc = positionBias[t * filters + f];
-                for (int i = 0; i < len; i++) {
-                    acc += weights[wo + i] * x[xo + i];
-                }
-                y[yOffset + f] = (byte) requantizer.apply(acc, f);
-            }
-            return;
-        }
-        for (int f = 0; f < filters; f++) {
-            int acc = positionBias[t * filters + f];
-            for (int k = k0; k < k1; k++) {
-                int xo = (t - padLeft + k * dilation) * channels;
-                int wo = f * taps + k * channels;
-                for (int c = 0; c < channels; c++) {
-                    acc += weights[wo + c] * x[xo + c];
-                }
-            }
-            y[yOffset + f] = (byte) requantizer.apply(acc, f);
-        }
+    int kernel() {
+        return kernel;
     }
 
-    private static int ceilDiv(int a, int b) {
-        return -Math.floorDiv(-a, b);
+    int dilation() {
+        return dilation;
+    }
+
+    int padLeft() {
+        return padLeft;
+    }
+
+    Requantizer requantizer() {
+        return requantizer;
+    }
+
+    /** Bias of output position {@code t} and filter {@code f}, the input zero point folded in. */
+    int positionBias(int t, int f) {
+        return positionBias[t * filters + f];
+    }
+
+    /**
+     * The weights channel by channel, for the sliding window's per-step partial sums: row c holds, at
+     * k * filters + f, the weight of filter f at tap k on channel c.
+     */
+    int[][] weightsByChannel() {
+        int taps = kernel * channels;
+        int[][] rows = new int[channels][kernel * filters];
+        for (int c = 0; c < channels; c++) {
+            for (int k = 0; k < kernel; k++) {
+                for (int f = 0; f < filters; f++) {
+                    rows[c][k * filters + f] = weights[f * taps + k * channels + c];
+                }
+            }
+        }
+        return rows;
     }
 }
