@@ -47,5 +47,36 @@ public sealed interface Requantizer {
             int q = FixedPoint.multiplyByQuantizedMultiplier(acc, multipliers[c], shifts[c]) + zeroPoint;
             return q < min ? min : Math.min(q, max);
         }
+
+        /**
+         * {@link FixedPoint#multiplyByQuantizedMultiplier} inlined with the channel's shifts and rounding
+         * constants hoisted and the sign-dependent roundings made branch-free: the same integers.
+         */
+        @Override
+        public void apply(int[] acc, int from, int n, int c, byte[] y, int yOffset, int yStride) {
+            int m = multipliers[c];
+            int shift = shifts[c];
+            if (m == Integer.MIN_VALUE || shift >= 31 || shift <= -31) {
+                Requantizer.super.apply(acc, from, n, c, y, yOffset, yStride);
+                return;
+            }
+            int left = shift > 0 ? shift : 0;
+            int right = shift > 0 ? 0 : -shift;
+            int mask = (int) ((1L << right) - 1);
+            int half = mask >> 1;
+            int zp = zeroPoint;
+            int lo = min;
+            int hi = max;
+            for (int i = 0; i < n; i++) {
+                // saturatingRoundingDoublingHighMul: m is never MIN_VALUE here, so no saturation.
+                long ab = (long) (acc[from + i] << left) * m;
+                long s = ab + ((1L << 30) + ((ab >> 63) & (1L - (1L << 31))));
+                int h = (int) ((s + ((s >> 63) & ((1L << 31) - 1))) >> 31);
+                // roundingDivideByPot(h, right)
+                int threshold = half + (h >>> 31);
+                int q = (h >> right) + (((threshold - (h & mask)) >>> 31)) + zp;
+                y[yOffset + i * yStride] = (byte) (q < lo ? lo : Math.min(q, hi));
+            }
+        }
     }
 }
