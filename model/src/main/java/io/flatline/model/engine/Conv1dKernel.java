@@ -105,9 +105,10 @@ final class Conv1dKernel implements Kernel {
 
     /**
      * All positions at once, filter by filter: for each tap the whole time axis is one multiply-add of
-     * a constant weight over the tap's input row, five (then four, then one) taps per pass over the accumulators, loops C2
-     * turns into SIMD (five taps a pass fill the vector registers without C2 giving up on the loop, as it does at eight). Padding holds level 0, which adds nothing; the zero point is in the
-     * per-position bias. Integer sums in any order are the same int32 (wrap-around included).
+     * a constant weight over the tap's input row, five (then four, then one) taps per pass over the
+     * accumulators, loops C2 turns into SIMD (at eight taps a pass it no longer does). Padding holds
+     * level 0, which adds nothing; the zero point is in the per-position bias. Integer sums in any
+     * order are the same int32 (wrap-around included).
      */
     @Override
     public void run(Object[] slots) {
