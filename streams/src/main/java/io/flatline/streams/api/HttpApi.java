@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
 
 import io.flatline.schemas.DeviceHealth;
 import io.flatline.streams.compare.BoardMonitor;
+import io.flatline.streams.topology.ReferenceState;
 import io.flatline.streams.topology.StoreNames;
 
 /**
@@ -165,13 +167,13 @@ public final class HttpApi implements AutoCloseable {
             respond(exchange, 404, local ? JSON.nullNode() : error("no device " + id));
             return;
         }
-        respond(exchange, 200, views.detailed(health, boardsStore().get(id)));
+        respond(exchange, 200, views.detailed(withProgress(health), boardsStore().get(id)));
     }
 
     private ArrayNode localDevices() {
         ArrayNode out = JSON.createArrayNode();
         try (KeyValueIterator<String, DeviceHealth> all = healthStore().all()) {
-            all.forEachRemaining(kv -> out.add(views.summary(kv.value)));
+            all.forEachRemaining(kv -> out.add(views.summary(withProgress(kv.value))));
         }
         return out;
     }
@@ -246,6 +248,25 @@ public final class HttpApi implements AutoCloseable {
     private ReadOnlyKeyValueStore<String, DeviceHealth> healthStore() {
         return streams.store(StoreQueryParameters.fromNameAndType(StoreNames.HEALTH,
                 QueryableStoreTypes.<String, DeviceHealth>keyValueStore()));
+    }
+
+    /**
+     * The health as stored is what was last published, up to a heartbeat of windows behind; the device's window
+     * (same key, same task, so on this instance) knows its newest reading.
+     */
+    private DeviceHealth withProgress(DeviceHealth health) {
+        ReferenceState state = windowsStore().get(health.getDeviceId());
+        if (state == null || health.getLastSeq() != null && state.window().lastSeq() <= health.getLastSeq()) {
+            return health;
+        }
+        return DeviceHealth.newBuilder(health).setLastSeq(state.window().lastSeq())
+                .setUpdated(Instant.ofEpochMilli(Math.max(health.getUpdated().toEpochMilli(),
+                        state.window().lastTimestamp()))).build();
+    }
+
+    private ReadOnlyKeyValueStore<String, ReferenceState> windowsStore() {
+        return streams.store(StoreQueryParameters.fromNameAndType(StoreNames.WINDOWS,
+                QueryableStoreTypes.<String, ReferenceState>keyValueStore()));
     }
 
     private ReadOnlyKeyValueStore<String, BoardMonitor.State> boardsStore() {

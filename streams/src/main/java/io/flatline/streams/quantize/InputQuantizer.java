@@ -76,14 +76,20 @@ public final class InputQuantizer {
 
     /** How many distinct int8 levels a window uses: few levels are the first sign of an input that collapsed. */
     public static int distinctLevels(byte[] window) {
-        boolean[] seen = new boolean[256];
-        int levels = 0;
+        // A bitset of the 256 levels, set without branches: a branch per byte on "seen before?" mispredicts
+        // on every new level and showed in the stream thread's profile.
+        long l0 = 0;
+        long l1 = 0;
+        long l2 = 0;
+        long l3 = 0;
         for (byte b : window) {
-            if (!seen[b + 128]) {
-                seen[b + 128] = true;
-                levels++;
-            }
+            long bit = 1L << b;
+            int word = (b & 0xFF) >>> 6;
+            l0 |= word == 0 ? bit : 0;
+            l1 |= word == 1 ? bit : 0;
+            l2 |= word == 2 ? bit : 0;
+            l3 |= word == 3 ? bit : 0;
         }
-        return levels;
+        return Long.bitCount(l0) + Long.bitCount(l1) + Long.bitCount(l2) + Long.bitCount(l3);
     }
 }

@@ -15,7 +15,6 @@ import io.flatline.schemas.topic.Topics;
 import io.flatline.streams.compare.BoardMonitor;
 import io.flatline.streams.config.ModelConfig;
 import io.flatline.streams.infer.ReferenceModel;
-import io.flatline.streams.window.WindowState;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -123,7 +122,7 @@ public final class FlatlineTopology {
 
     private KStream<String, SpecificRecord> infer(KStream<String, SensorReading> readings) {
         return readings.process(() -> new InferenceProcessor(config, model, counters), Named.as("infer"),
-                StoreNames.WINDOWS, StoreNames.REFERENCE_RUNS);
+                StoreNames.WINDOWS);
     }
 
     private KStream<String, SpecificRecord> monitor(KStream<String, SpecificRecord> events) {
@@ -154,8 +153,7 @@ public final class FlatlineTopology {
     }
 
     private void addStores(StreamsBuilder builder) {
-        builder.addStateStore(store(StoreNames.WINDOWS, WindowState.serde()));
-        builder.addStateStore(store(StoreNames.REFERENCE_RUNS, StoreSerdes.referenceRun()));
+        builder.addStateStore(store(StoreNames.WINDOWS, StoreSerdes.referenceState()));
         builder.addStateStore(store(StoreNames.REFERENCE_WINDOWS, StoreSerdes.reference()));
         builder.addStateStore(store(StoreNames.REFERENCE_CRCS, Serdes.Long()));
         builder.addStateStore(store(StoreNames.BOARDS, JsonSerde.of(BoardMonitor.State.class)));

@@ -47,8 +47,7 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
     private final PipelineCounters counters;
     private final Map<String, ReferenceModel.Runner> runners = new HashMap<>();
     private ProcessorContext<String, SpecificRecord> context;
-    private KeyValueStore<String, WindowState> windows;
-    private KeyValueStore<String, ReferenceRun> referenceRuns;
+    private KeyValueStore<String, ReferenceState> states;
 
     InferenceProcessor(ModelConfig config, ReferenceModel model, PipelineCounters counters) {
         this.config = config;
@@ -60,22 +59,22 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        this.windows = context.getStateStore(StoreNames.WINDOWS);
-        this.referenceRuns = context.getStateStore(StoreNames.REFERENCE_RUNS);
+        this.states = context.getStateStore(StoreNames.WINDOWS);
     }
 
     @Override
     public void process(Record<String, SensorReading> record) {
         SensorReading reading = record.value();
         String device = record.key() != null ? record.key() : reading.getDeviceId();
-        WindowState state = windows.get(device);
-        if (state == null) {
-            state = WindowState.empty(model.timeSteps(), model.channels());
+        ReferenceState stored = states.get(device);
+        if (stored == null) {
+            stored = ReferenceState.empty(model.timeSteps(), model.channels());
         }
+        WindowState state = stored.window();
         if (reading.getQuality() != Quality.GOOD && !usable(reading)) {
             counters.badQuality.incrementAndGet();
             if (config.window().onBadQuality() == BadQualityPolicy.RESET) {
-                windows.put(device, state.reset());
+                states.put(device, stored.withWindow(state.reset()));
             }
             return;
         }
@@ -85,7 +84,6 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
                     reading.getValues().size(), model.channels());
             return;
         }
-        byte[] previousWindow = state.full() ? state.window() : null;
         WindowState.Step step = state.accept(reading.getSeq(), reading.getTimestamp().toEpochMilli(),
                 quantizer.quantizeRow(reading.getValues()), config.window());
         switch (step.outcome()) {
@@ -100,17 +98,21 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
             case APPENDED_AFTER_GAP -> counters.gaps.incrementAndGet();
             case APPENDED -> { }
         }
-        windows.put(device, step.state());
+        ReferenceState next = stored.withWindow(step.state());
         if (step.predictionDue()) {
-            predict(device, step.state(), previousWindow, record);
+            next = predict(device, next, state, record);
         }
+        states.put(device, next);
     }
 
     private boolean usable(SensorReading reading) {
         return config.window().onBadQuality() == BadQualityPolicy.USE && reading.getValues().size() == model.channels();
     }
 
-    private void predict(String device, WindowState state, byte[] previousWindow, Record<String, SensorReading> in) {
+    /** Runs the reference on the window and follows its output; returns the state with the detector's run. */
+    private ReferenceState predict(String device, ReferenceState current, WindowState previous,
+                                   Record<String, SensorReading> in) {
+        WindowState state = current.window();
         byte[] window = state.window();
         boolean slid = state.appended() > state.size();
         byte[] netOut = runners.computeIfAbsent(device, d -> model.newRunner())
@@ -129,22 +131,23 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
                 .setInputLevels(InputQuantizer.distinctLevels(window)).build();
         counters.predictions.incrementAndGet();
         context.forward(in.withKey(device).withValue(prediction));
-        followReference(device, state.lastSeq(), netOut, crc, previousWindow, window, at, in);
+        return followReference(device, current, netOut, crc, previous, window, at, in);
     }
 
-    private void followReference(String device, long seq, byte[] netOut, long crc, byte[] previousWindow,
-                                 byte[] window, Instant at, Record<String, SensorReading> in) {
-        ReferenceRun stored = referenceRuns.get(device);
-        RunDetector.Result result = RunDetector.observe(stored == null ? null : stored.run(),
-                new RunDetector.Observation(seq, netOut, crc), config.detector());
-        List<OpenAlert> open = new ArrayList<>(stored == null ? List.of() : stored.open());
+    private ReferenceState followReference(String device, ReferenceState current, byte[] netOut, long crc,
+                                           WindowState previous, byte[] window, Instant at,
+                                           Record<String, SensorReading> in) {
+        long seq = current.window().lastSeq();
+        RunDetector.Result result = RunDetector.observe(current.run(), new RunDetector.Observation(seq, netOut, crc),
+                config.detector());
+        List<OpenAlert> open = new ArrayList<>(current.open());
         for (RunDetector.Edge edge : result.edges()) {
             Verdict verdict;
             if (edge.state() == AlertState.RAISED) {
                 verdict = edge.kind() == AlertKind.STUCK_OUTPUT
                         ? new Verdict(Diagnosis.MODEL_SATURATION, "the reference itself gave this output for "
                         + edge.runLength() + " windows over " + edge.distinctInputs() + " different inputs; "
-                        + (previousWindow == null ? "" : model.saturationEvidence(previousWindow, window)))
+                        + (previous.full() ? model.saturationEvidence(previous.window(), window) : ""))
                         : Diagnoser.staleInputs(edge.runLength());
                 open.add(new OpenAlert(edge.kind(), verdict));
             } else {
@@ -159,6 +162,6 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
                     .setEvidence(verdict.evidence()).setTimestamp(at).build();
             context.forward(in.withKey(device).withValue(alert));
         }
-        referenceRuns.put(device, new ReferenceRun(result.state(), List.copyOf(open)));
+        return new ReferenceState(current.window(), result.state(), open);
     }
 }

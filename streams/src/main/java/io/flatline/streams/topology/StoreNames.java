@@ -3,10 +3,8 @@ package io.flatline.streams.topology;
 /** The application's state stores; the HTTP API reads some of them, so their names are part of the code's API. */
 public final class StoreNames {
 
-    /** Per device: the count window of quantized readings. */
+    /** Per device: the count window of quantized readings, the reference detector's run and its open verdicts. */
     public static final String WINDOWS = "windows";
-    /** Per device: the reference detector's run and the verdicts of its open alerts. */
-    public static final String REFERENCE_RUNS = "reference-runs";
     /** Per device and seq: recent reference windows, for matching board inferences. */
     public static final String REFERENCE_WINDOWS = "reference-windows";
     /** Per device and input CRC: the seq of the recent reference window with that input. */

@@ -14,13 +14,14 @@ import io.flatline.streams.compare.BoardMonitor.OpenAlert;
 import io.flatline.streams.compare.BoardMonitor.Reference;
 import io.flatline.streams.detect.RunDetector.RunState;
 import io.flatline.streams.diagnose.Verdict;
+import io.flatline.streams.window.WindowState;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * Compact binary serdes for the state written on every prediction: the reference's recent windows and its
- * detector run. JSON there cost a tenth of the stream thread's time (see docs/benchmarks.md); each value starts
+ * Compact binary serdes for the state written on every reading or prediction: each device's window with the
+ * reference's detector run, and the reference's recent windows. JSON there cost a tenth of the stream thread's time (see docs/benchmarks.md); each value starts
  * with a version byte so the layout can change without misreading an old changelog.
  */
 final class StoreSerdes {
@@ -39,26 +40,22 @@ final class StoreSerdes {
     }
 
     static Serde<Reference> reference() {
-        return binary("reference window", (r, out) -> {
+        return binary("reference window", 32, (r, out) -> {
             out.writeLong(r.seq());
             out.writeLong(r.crc());
             bytes(out, r.netOut());
         }, in -> new Reference(in.readLong(), in.readLong(), bytes(in)));
     }
 
-    static Serde<ReferenceRun> referenceRun() {
-        return binary("reference run", (r, out) -> {
-            RunState s = r.run();
-            bytes(out, s.netOut());
-            out.writeLong(s.firstSeq());
-            out.writeLong(s.lastSeq());
-            out.writeInt(s.runLength());
-            out.writeInt(s.distinctInputs());
-            out.writeLong(s.lastInput());
-            out.writeLong(s.staleFirstSeq());
-            out.writeInt(s.staleRun());
-            out.writeBoolean(s.stuckOpen());
-            out.writeBoolean(s.staleOpen());
+    static Serde<ReferenceState> referenceState() {
+        return binary("reference state", 640, (r, out) -> {
+            byte[] window = r.window().toBytes();
+            out.writeInt(window.length);
+            out.write(window);
+            out.writeBoolean(r.run() != null);
+            if (r.run() != null) {
+                writeRun(r.run(), out);
+            }
             out.writeInt(r.open().size());
             for (OpenAlert o : r.open()) {
                 out.writeUTF(o.kind().name());
@@ -66,24 +63,43 @@ final class StoreSerdes {
                 out.writeUTF(o.verdict().evidence());
             }
         }, in -> {
-            RunState run = new RunState(bytes(in), in.readLong(), in.readLong(), in.readInt(), in.readInt(),
-                    in.readLong(), in.readLong(), in.readInt(), in.readBoolean(), in.readBoolean());
+            byte[] window = new byte[in.readInt()];
+            in.readFully(window);
+            RunState run = in.readBoolean() ? readRun(in) : null;
             int open = in.readInt();
             List<OpenAlert> alerts = new ArrayList<>(open);
             for (int i = 0; i < open; i++) {
                 alerts.add(new OpenAlert(AlertKind.valueOf(in.readUTF()),
                         new Verdict(Diagnosis.valueOf(in.readUTF()), in.readUTF())));
             }
-            return new ReferenceRun(run, List.copyOf(alerts));
+            return new ReferenceState(WindowState.fromBytes(window), run, alerts);
         });
     }
 
-    private static <T> Serde<T> binary(String what, Writer<T> writer, Reader<T> reader) {
+    private static void writeRun(RunState s, DataOutputStream out) throws IOException {
+        bytes(out, s.netOut());
+        out.writeLong(s.firstSeq());
+        out.writeLong(s.lastSeq());
+        out.writeInt(s.runLength());
+        out.writeInt(s.distinctInputs());
+        out.writeLong(s.lastInput());
+        out.writeLong(s.staleFirstSeq());
+        out.writeInt(s.staleRun());
+        out.writeBoolean(s.stuckOpen());
+        out.writeBoolean(s.staleOpen());
+    }
+
+    private static RunState readRun(DataInputStream in) throws IOException {
+        return new RunState(bytes(in), in.readLong(), in.readLong(), in.readInt(), in.readInt(), in.readLong(),
+                in.readLong(), in.readInt(), in.readBoolean(), in.readBoolean());
+    }
+
+    private static <T> Serde<T> binary(String what, int sizeHint, Writer<T> writer, Reader<T> reader) {
         return Serdes.serdeFrom((topic, value) -> {
             if (value == null) {
                 return null;
             }
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(sizeHint);
             try (DataOutputStream out = new DataOutputStream(bytes)) {
                 out.writeByte(VERSION);
                 writer.write(value, out);

@@ -4,8 +4,6 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * The last {@code size} quantized readings of one device, in a ring, and enough bookkeeping to tell when the
@@ -91,18 +89,13 @@ public record WindowState(int size, int channels, byte[] rows, int head, int cou
     private static final byte VERSION = 1;
     private static final int HEADER = 1 + 4 + 4 + 4 + 4 + 8 + 8 + 8;
 
-    /** The state store's serde: a version byte, then the fields, then the ring. */
-    public static Serde<WindowState> serde() {
-        return Serdes.serdeFrom((topic, s) -> s == null ? null : s.toBytes(),
-                (topic, data) -> data == null ? null : fromBytes(data));
-    }
-
-    byte[] toBytes() {
+    /** A version byte, the fields, then the ring: what {@link #fromBytes} reads back. */
+    public byte[] toBytes() {
         return ByteBuffer.allocate(HEADER + rows.length).put(VERSION).putInt(size).putInt(channels).putInt(head)
                 .putInt(count).putLong(appended).putLong(lastSeq).putLong(lastTimestamp).put(rows).array();
     }
 
-    static WindowState fromBytes(byte[] data) {
+    public static WindowState fromBytes(byte[] data) {
         ByteBuffer in = ByteBuffer.wrap(data);
         if (data.length < HEADER || in.get() != VERSION) {
             throw new SerializationException("Not a Flatline window state (" + data.length + " bytes)");

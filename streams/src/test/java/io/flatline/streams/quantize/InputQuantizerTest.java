@@ -2,7 +2,10 @@ package io.flatline.streams.quantize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import java.util.zip.CRC32;
 
 import org.junit.jupiter.api.Test;
@@ -48,5 +51,25 @@ class InputQuantizerTest {
         expected.update(window);
         assertThat(InputQuantizer.crc32(window)).isEqualTo(expected.getValue()).isPositive();
         assertThat(InputQuantizer.distinctLevels(window)).isEqualTo(5);
+    }
+
+    @Test
+    void distinctLevelsCountsEveryLevelOnceAcrossTheWholeRange() {
+        Random random = new Random(7);
+        for (int trial = 0; trial < 200; trial++) {
+            byte[] window = new byte[1 + random.nextInt(600)];
+            int spread = 1 + random.nextInt(256);
+            Set<Byte> levels = new HashSet<>();
+            for (int i = 0; i < window.length; i++) {
+                window[i] = (byte) (random.nextInt(spread) - 128 + random.nextInt(257 - spread));
+                levels.add(window[i]);
+            }
+            assertThat(InputQuantizer.distinctLevels(window)).as("trial %d", trial).isEqualTo(levels.size());
+        }
+        byte[] all = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            all[i] = (byte) i;
+        }
+        assertThat(InputQuantizer.distinctLevels(all)).isEqualTo(256);
     }
 }

@@ -1,0 +1,31 @@
+package io.flatline.streams.topology;
+
+import java.util.List;
+
+import io.flatline.streams.compare.BoardMonitor.OpenAlert;
+import io.flatline.streams.detect.RunDetector.RunState;
+import io.flatline.streams.window.WindowState;
+
+/**
+ * What the reference keeps per device, written once per reading as one store value: the window and the
+ * detector's memory change together, and one changelog record instead of two is a measurable share of the
+ * stream thread's time (docs/benchmarks.md).
+ *
+ * @param window the device's count window
+ * @param run    the reference detector's run, null before the first prediction
+ * @param open   the verdicts of the open alerts, which their CLEARED records repeat
+ */
+public record ReferenceState(WindowState window, RunState run, List<OpenAlert> open) {
+
+    public ReferenceState {
+        open = List.copyOf(open);
+    }
+
+    static ReferenceState empty(int size, int channels) {
+        return new ReferenceState(WindowState.empty(size, channels), null, List.of());
+    }
+
+    ReferenceState withWindow(WindowState next) {
+        return new ReferenceState(next, run, open);
+    }
+}
