@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The field report's model (1,50,10) → Conv1D(8,5) → GAP → Dense(5) → softmax, one thread: a full
  * inference, and a stride-1 update of a sliding window. Inputs rotate through 64 random windows so
- * no branch predictor learns one.
+ * no branch predictor learns one. The forks inherit this JVM's options: run it with {@code
+ * --add-modules jdk.incubator.vector} (profile bench does) for the SIMD convolution.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
@@ -30,6 +31,13 @@ public class SeedModelBenchmark {
     @Param({"LITERT", "TFLM"})
     public Arithmetic kernels;
 
+    /**
+     * false runs the convolution's scalar loops even when the JVM has the Vector API module (the
+     * property flatline.model.vector); true runs the SIMD kernel if the module is there.
+     */
+    @Param({"true", "false"})
+    public boolean vector;
+
     private Interpreter interpreter;
     private SlidingWindow window;
     private byte[] inputs;
@@ -38,6 +46,7 @@ public class SeedModelBenchmark {
 
     @Setup
     public void setUp() throws Exception {
+        System.setProperty("flatline.model.vector", Boolean.toString(vector));
         Model model = Model.load(SeedModels.bytes(SeedModels.Spec.fieldReport(1)));
         interpreter = model.newInterpreter(kernels);
         window = new SlidingWindow(model, kernels);

@@ -34,10 +34,25 @@ final class Conv1dKernel implements Kernel {
      */
     private final int[][] tapRows;
     private final int[] acc;
+    /** The SIMD multiply-adds, when the Vector API is available and enabled; else null. */
+    private final Conv1dVector vector;
 
     static final int MAX_TAP_ROW_ELEMENTS = 1 << 16;
 
+    /** True when the JVM runs with {@code --add-modules jdk.incubator.vector}. */
+    private static final boolean VECTOR_MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+    /** System property that turns the SIMD kernel off ({@code -Dflatline.model.vector=false}). */
+    static final String VECTOR_PROPERTY = "flatline.model.vector";
+
     Conv1dKernel(int in, int out, Geometry g, byte[] weights, int[] bias, int inputZeroPoint, Requantizer rq) {
+        this(in, out, g, weights, bias, inputZeroPoint, rq, vectorAvailable()
+                && !"false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY)));
+    }
+
+    /** {@code vector}: use {@link Conv1dVector}; callers check {@link #vectorAvailable()} first. */
+    Conv1dKernel(int in, int out, Geometry g, byte[] weights, int[] bias, int inputZeroPoint, Requantizer rq,
+            boolean vector) {
         this.in = in;
         this.out = out;
         this.steps = g.inW();
@@ -75,11 +90,30 @@ final class Conv1dKernel implements Kernel {
         this.padded = new int[channels * paddedSteps];
         this.tapRows = (long) taps * steps <= MAX_TAP_ROW_ELEMENTS ? new int[taps][steps] : null;
         this.acc = new int[steps];
+        this.vector = vector ? new Conv1dVector(g, this.weights, positionBias, rq) : null;
     }
 
-    /** Applies when the geometry is a batch-1, height-1, stride-1 convolution. */
+    /**
+     * Whether {@link Conv1dVector} can run: the incubating module is in the boot layer (only then is
+     * that class loaded) and its preferred vectors are at least 256 bits wide.
+     */
+    static boolean vectorAvailable() {
+        return VECTOR_MODULE && Conv1dVector.supported();
+    }
+
+    /** Whether this kernel runs the SIMD multiply-adds. */
+    boolean vectorized() {
+        return vector != null;
+    }
+
+    /**
+     * Applies when the geometry is a batch-1, height-1, stride-1 convolution with as many output as
+     * input steps (SAME padding, or a kernel of one step): the loops here index input and output by
+     * the same position.
+     */
     static boolean applies(Geometry g) {
-        return g.batch() == 1 && g.inH() == 1 && g.kH() == 1 && g.outH() == 1 && g.strideW() == 1;
+        return g.batch() == 1 && g.inH() == 1 && g.kH() == 1 && g.outH() == 1 && g.strideW() == 1
+                && g.outW() == g.inW();
     }
 
     int steps() {
@@ -114,6 +148,10 @@ final class Conv1dKernel implements Kernel {
     public void run(Object[] slots) {
         byte[] x = (byte[]) slots[in];
         byte[] y = (byte[]) slots[out];
+        if (vector != null) {
+            vector.run(x, y);
+            return;
+        }
         for (int t = 0; t < steps; t++) {
             for (int c = 0; c < channels; c++) {
                 padded[c * paddedSteps + padLeft + t] = x[t * channels + c];
