@@ -261,38 +261,44 @@ final class Conv1dVector {
      * lane: + bias, float(acc)·scale, clamp, + 1.5·2^23 (rounds to nearest even), whose low mantissa
      * bits are then the rounded value (what subtracting the magic number back gives), + zero point.
      * The odd lanes are narrowed to the position's contiguous bytes. (Everything stays in the wide
-     * shape: on JDK 17, operations on a second int shape in the same program can leave the multiply-add
+     * shape: on JDK 17, operations on a second int shape in the same program left the multiply-add
      * loop's accumulators boxed.)
      */
     private void requantize(byte[] y) {
         int lanes = WIDE.length();
         int magicBits = Float.floatToRawIntBits(MAGIC);
-        for (int t = 0; t < outSteps; t++) {
-            for (int b = 0; b < blocks; b++) {
-                int i = (t * blocks + b) * lanes;
-                LongVector l = IntVector.fromArray(WIDE, wide, i).reinterpretAsLongs();
-                IntVector acc = l.add(l.lanewise(VectorOperators.LSHL, 32)).reinterpretAsInts()
-                        .add(IntVector.fromArray(WIDE, bias, i));
-                LongVector q = ((FloatVector) acc.convert(VectorOperators.I2F, 0))
-                        .mul(FloatVector.fromArray(WIDE_FLOAT, scales, b * lanes))
-                        .max(lo)
-                        .min(hi)
-                        .add(MAGIC)
-                        .reinterpretAsInts()
-                        .add(zeroPoint - magicBits)
-                        .reinterpretAsLongs()
-                        .lanewise(VectorOperators.ASHR, 32);
-                int yo = t * filters + b * BLOCK;
-                if (BLOCK == 8 && (b + 1) * BLOCK <= filters) {
-                    q.convertShape(VectorOperators.L2B, ByteVector.SPECIES_64, 0).reinterpretAsBytes()
-                            .intoArray(y, yo);
-                } else {
-                    q.intoArray(partial, 0);
-                    int n = Math.min(BLOCK, filters - b * BLOCK);
-                    for (int j = 0; j < n; j++) {
-                        y[yo + j] = (byte) partial[j];
-                    }
+        // One loop over (position, block), not two nested: nested, JDK 17's C2 ran this 3x slower.
+        int count = outSteps * blocks;
+        int t = 0;
+        int b = 0;
+        for (int tb = 0; tb < count; tb++) {
+            int i = tb * lanes;
+            LongVector l = IntVector.fromArray(WIDE, wide, i).reinterpretAsLongs();
+            IntVector acc = l.add(l.lanewise(VectorOperators.LSHL, 32)).reinterpretAsInts()
+                    .add(IntVector.fromArray(WIDE, bias, i));
+            LongVector q = ((FloatVector) acc.convert(VectorOperators.I2F, 0))
+                    .mul(FloatVector.fromArray(WIDE_FLOAT, scales, b * lanes))
+                    .max(lo)
+                    .min(hi)
+                    .add(MAGIC)
+                    .reinterpretAsInts()
+                    .add(zeroPoint - magicBits)
+                    .reinterpretAsLongs()
+                    .lanewise(VectorOperators.ASHR, 32);
+            int yo = t * filters + b * BLOCK;
+            if (BLOCK == 8 && (b + 1) * BLOCK <= filters) {
+                q.convertShape(VectorOperators.L2B, ByteVector.SPECIES_64, 0).reinterpretAsBytes()
+                        .intoArray(y, yo);
+            } else {
+                q.intoArray(partial, 0);
+                int n = Math.min(BLOCK, filters - b * BLOCK);
+                for (int j = 0; j < n; j++) {
+                    y[yo + j] = (byte) partial[j];
                 }
+            }
+            if (++b == blocks) {
+                b = 0;
+                t++;
             }
         }
     }
