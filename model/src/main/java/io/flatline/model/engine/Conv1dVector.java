@@ -69,7 +69,19 @@ final class Conv1dVector {
     private final float lo;
     private final float hi;
     private final int zeroPoint;
-    /** Fixed point only: the accumulators time-major, then one filter's contiguous. */
+    /**
+     * Fixed-point requantization in long lanes (one per filter of a block), when all filters' multipliers
+     * take the inlined path of {@link Requantizer.FixedPointMultiplier} and the vectors are 512 bits:
+     * per padded filter, the multiplier, 32 + left shift, right shift, its mask and half the mask. Else null.
+     */
+    private final long[] fixedMultiplier;
+    private final long[] fixedLeft;
+    private final long[] fixedRight;
+    private final long[] fixedMask;
+    private final long[] fixedHalf;
+    private final int min;
+    private final int max;
+    /** Fixed point without {@link #fixedMultiplier}: the accumulators time-major, then one filter's contiguous. */
     private final int[] positionAcc;
     private final int[] filterAcc;
     /** The last block's outputs when it is not full. */
@@ -80,6 +92,37 @@ final class Conv1dVector {
     /** True when the JVM's vectors are wide enough (256 bits or more) for C2 to compile these to SIMD. */
     static boolean supported() {
         return IntVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+    }
+
+    /**
+     * The per-filter constants of {@link Requantizer.FixedPointMultiplier}'s inlined loop, padded to
+     * whole blocks (padded filters get multiplier 0), or null when a filter needs the per-value path
+     * (multiplier MIN_VALUE, |shift| ≥ 31) or the vectors are narrower than 512 bits (no 64-bit
+     * arithmetic shift by lane in AVX2).
+     */
+    private static long[][] fixedConstants(Requantizer.FixedPointMultiplier m, int blocks) {
+        if (!WIDE_512) {
+            return null;
+        }
+        int n = m.multipliers().length;
+        long[][] c = new long[5][blocks * BLOCK];
+        for (int f = 0; f < Math.min(n, blocks * BLOCK); f++) {
+            int multiplier = m.multipliers()[f];
+            int shift = m.shifts()[f];
+            if (multiplier == Integer.MIN_VALUE || shift >= 31 || shift <= -31) {
+                return null;
+            }
+            int right = shift > 0 ? 0 : -shift;
+            c[0][f] = multiplier;
+            c[1][f] = 32 + (shift > 0 ? shift : 0);
+            c[2][f] = right;
+            c[3][f] = (1L << right) - 1;
+            c[4][f] = ((1L << right) - 1) >> 1;
+        }
+        for (int f = n; f < blocks * BLOCK; f++) {
+            c[1][f] = 32;
+        }
+        return c;
     }
 
     /**
@@ -130,6 +173,12 @@ final class Conv1dVector {
         int paddedSteps = Math.max(inSteps + g.padLeft(), outSteps + (kernel - 1) * g.dilationW());
         this.pairs = new long[paddedSteps * pairsPerStep];
         this.inputOffset = g.padLeft() * pairsPerStep;
+        long[][] fixed = rq instanceof Requantizer.FixedPointMultiplier m ? fixedConstants(m, blocks) : null;
+        this.fixedMultiplier = fixed == null ? null : fixed[0];
+        this.fixedLeft = fixed == null ? null : fixed[1];
+        this.fixedRight = fixed == null ? null : fixed[2];
+        this.fixedMask = fixed == null ? null : fixed[3];
+        this.fixedHalf = fixed == null ? null : fixed[4];
         if (rq instanceof Requantizer.FloatMultiplier m) {
             this.scales = new float[blocks * lanes];
             for (int f = 0; f < filters; f++) {
@@ -139,14 +188,19 @@ final class Conv1dVector {
             this.lo = m.min() - m.zeroPoint();
             this.hi = m.max() - m.zeroPoint();
             this.zeroPoint = m.zeroPoint();
+            this.min = m.min();
+            this.max = m.max();
             this.positionAcc = null;
             this.filterAcc = null;
         } else {
+            Requantizer.FixedPointMultiplier m = (Requantizer.FixedPointMultiplier) rq;
             this.scales = null;
             this.lo = this.hi = 0;
-            this.zeroPoint = 0;
-            this.positionAcc = new int[outSteps * paddedFilters];
-            this.filterAcc = new int[outSteps];
+            this.zeroPoint = m.zeroPoint();
+            this.min = m.min();
+            this.max = m.max();
+            this.positionAcc = fixed == null ? new int[outSteps * paddedFilters] : null;
+            this.filterAcc = fixed == null ? new int[outSteps] : null;
         }
         this.partial = new long[BLOCK];
         this.wide = new int[outSteps * blocks * lanes];
@@ -165,6 +219,10 @@ final class Conv1dVector {
         }
         if (scales != null) {
             requantize(y);
+            return;
+        }
+        if (fixedMultiplier != null) {
+            requantizeFixed(y);
             return;
         }
         int paddedFilters = blocks * BLOCK;
@@ -292,6 +350,59 @@ final class Conv1dVector {
             } else {
                 q.intoArray(partial, 0);
                 int n = Math.min(BLOCK, filters - b * BLOCK);
+                for (int j = 0; j < n; j++) {
+                    y[yo + j] = (byte) partial[j];
+                }
+            }
+            if (++b == blocks) {
+                b = 0;
+                t++;
+            }
+        }
+    }
+
+    /**
+     * {@link Requantizer.FixedPointMultiplier}'s inlined loop in long lanes, one per filter of a block:
+     * the int32 accumulator (the two lanes and the bias added as ints, so wrapping like the scalar
+     * loop) sign-extended; shifted left as an int32 (shift by 32 + left, arithmetic shift back by 32);
+     * times the multiplier; gemmlowp's rounding doubling high multiply and rounding right shift with
+     * the same branch-free formulas, whose int results the long lanes hold exactly (no intermediate
+     * leaves the int range: the multiplier is never MIN_VALUE here); + zero point, clamp, narrowed to
+     * the position's bytes. One loop over (position, block), as in {@link #requantize}.
+     */
+    private void requantizeFixed(byte[] y) {
+        int lanes = WIDE.length();
+        int count = outSteps * blocks;
+        int t = 0;
+        int b = 0;
+        for (int tb = 0; tb < count; tb++) {
+            int i = tb * lanes;
+            int c = b * BLOCK;
+            LongVector l = IntVector.fromArray(WIDE, wide, i).reinterpretAsLongs();
+            LongVector acc = l.add(l.lanewise(VectorOperators.LSHL, 32)).reinterpretAsInts()
+                    .add(IntVector.fromArray(WIDE, bias, i))
+                    .reinterpretAsLongs()
+                    .lanewise(VectorOperators.ASHR, 32);
+            LongVector ab = acc.lanewise(VectorOperators.LSHL, LongVector.fromArray(PAIRS, fixedLeft, c))
+                    .lanewise(VectorOperators.ASHR, 32)
+                    .mul(LongVector.fromArray(PAIRS, fixedMultiplier, c));
+            LongVector s = ab.add(ab.lanewise(VectorOperators.ASHR, 63).and(1L - (1L << 31)).add(1L << 30));
+            LongVector h = s.add(s.lanewise(VectorOperators.ASHR, 63).and((1L << 31) - 1))
+                    .lanewise(VectorOperators.ASHR, 31);
+            LongVector threshold = LongVector.fromArray(PAIRS, fixedHalf, c).add(h.lanewise(VectorOperators.LSHR, 63));
+            LongVector q = h.lanewise(VectorOperators.ASHR, LongVector.fromArray(PAIRS, fixedRight, c))
+                    .add(threshold.sub(h.and(LongVector.fromArray(PAIRS, fixedMask, c)))
+                            .lanewise(VectorOperators.LSHR, 63))
+                    .add(zeroPoint)
+                    .max(min)
+                    .min(max);
+            int yo = t * filters + c;
+            if (BLOCK == 8 && c + BLOCK <= filters) {
+                q.convertShape(VectorOperators.L2B, ByteVector.SPECIES_64, 0).reinterpretAsBytes()
+                        .intoArray(y, yo);
+            } else {
+                q.intoArray(partial, 0);
+                int n = Math.min(BLOCK, filters - c);
                 for (int j = 0; j < n; j++) {
                     y[yo + j] = (byte) partial[j];
                 }
