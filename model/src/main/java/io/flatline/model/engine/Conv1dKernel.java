@@ -5,9 +5,11 @@ import io.flatline.model.arith.Requantizer;
 /**
  * CONV_2D over a (1, 1, T, C) input with stride 1: a Keras Conv1D. The same integers as {@link
  * ConvKernel}, computed faster: the input zero point is folded into a bias per output position (the
- * taps that fall into SAME padding contribute nothing, so the edge positions get their own), and
- * each tap's input row is copied so the multiply-adds vectorize. The sliding window reads its
- * weights and per-position biases to update a window step by step.
+ * taps that fall into SAME padding contribute nothing, so the edge positions get their own). With
+ * the jdk.incubator.vector module in the JVM the multiply-adds and the requantization run in
+ * {@link Conv1dVector} (explicit SIMD); without it, in the scalar loops here, where each tap's input
+ * row is copied so that C2 vectorizes them. The sliding window reads the weights and per-position
+ * biases to update a window step by step.
  */
 final class Conv1dKernel implements Kernel {
     private final int in;
