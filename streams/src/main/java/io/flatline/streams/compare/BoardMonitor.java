@@ -51,6 +51,9 @@ public final class BoardMonitor {
 
         /** The newest reference window's seq, -1 before the first. */
         long newestSeq();
+
+        /** The oldest reference window still kept, -1 when none is. */
+        long oldestSeq();
     }
 
     /** A board inference waiting for its reference window. */
@@ -111,6 +114,9 @@ public final class BoardMonitor {
             queue.remove(0);
             if (match.isEmpty()) {
                 misses++;
+                if (beforeTheReference(head, refs, settings)) {
+                    continue;
+                }
             }
             current = settle(device, current, head, match, settings, comparisons, alerts);
         }
@@ -126,6 +132,21 @@ public final class BoardMonitor {
             return refs.newestSeq() >= p.windowEndSeq() + ALIGNMENT_SLACK;
         }
         return refs.newestSeq() - p.arrivedAtReferenceSeq() > settings.retentionWindows();
+    }
+
+    /**
+     * A board that was running before the reference had a window for the device reports windows the reference
+     * never computed: those misses say nothing about the board, so they stay out of its run. Otherwise a board
+     * stuck from the start would be raised during that warm-up with nothing matched (UNKNOWN), and keep that
+     * verdict for the whole episode. A window older than everything kept is a warm-up one only while the
+     * reference's windows do not reach back a whole retention yet.
+     */
+    private static boolean beforeTheReference(Pending p, References refs, Settings settings) {
+        if (p.windowEndSeq() == null) {
+            return false;
+        }
+        long oldest = refs.oldestSeq();
+        return oldest >= 0 && p.windowEndSeq() < oldest && oldest > refs.newestSeq() - settings.retentionWindows() + 1;
     }
 
     private record Match(Reference reference, Boolean inputMatch) {

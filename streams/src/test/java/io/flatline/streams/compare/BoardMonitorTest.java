@@ -45,6 +45,11 @@ class BoardMonitorTest {
         public long newestSeq() {
             return newest;
         }
+
+        @Override
+        public long oldestSeq() {
+            return bySeq.keySet().stream().mapToLong(Long::longValue).min().orElse(-1);
+        }
     };
 
     private BoardMonitor.State state = BoardMonitor.State.initial(50, 5);
@@ -167,5 +172,43 @@ class BoardMonitorTest {
         Alert stuck = alerts.stream().filter(a -> a.getKind() == AlertKind.STUCK_OUTPUT).findFirst().orElseThrow();
         assertThat(stuck.getDiagnosis()).isEqualTo(Diagnosis.UNKNOWN);
         assertThat(stuck.getEvidence()).contains("reports no input CRC");
+    }
+
+    @Test
+    void aBoardStuckBeforeTheReferencesFirstWindowIsJudgedOnTheWindowsBothComputed() {
+        // The board ran before the reference's window was full: its first reports (fewer than the 16 that may
+        // wait) can never match, and are longer than the stuck threshold of 10.
+        for (long seq = 1; seq <= 15; seq++) {
+            board(seq, 5000 + seq, STUCK);
+        }
+        for (long seq = 16; seq <= 60; seq++) {
+            reference(seq, 5000 + seq, varying(seq));
+            board(seq, 5000 + seq, STUCK);
+        }
+        assertThat(state.joinMisses()).isEqualTo(15);
+        List<Alert> stuck = alerts.stream().filter(a -> a.getKind() == AlertKind.STUCK_OUTPUT).toList();
+        assertThat(stuck).hasSize(1);
+        assertThat(stuck.get(0).getDiagnosis()).isEqualTo(Diagnosis.BOARD_RUNTIME);
+        assertThat(stuck.get(0).getFirstSeq()).isEqualTo(16);
+    }
+
+    @Test
+    void windowsOlderThanTheRetentionAreMissesThatStillCountForTheRun() {
+        for (long seq = 1; seq <= 200; seq++) {
+            reference(seq, 1000 + seq, varying(seq));
+        }
+        // Retention is 100 windows, so 1..100 are gone as the stores drop them: reports for those windows come
+        // late, they are not the reference's warm-up, and a stuck run among them still raises.
+        for (long seq = 1; seq <= 100; seq++) {
+            byCrc.remove(bySeq.remove(seq).crc());
+        }
+        for (long seq = 50; seq <= 80; seq++) {
+            board(seq, 5000 + seq, STUCK);
+        }
+        assertThat(state.joinMisses()).isEqualTo(31);
+        assertThat(alerts).anySatisfy(a -> {
+            assertThat(a.getKind()).isEqualTo(AlertKind.STUCK_OUTPUT);
+            assertThat(a.getDiagnosis()).isEqualTo(Diagnosis.UNKNOWN);
+        });
     }
 }
