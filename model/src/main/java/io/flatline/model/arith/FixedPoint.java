@@ -49,9 +49,14 @@ public final class FixedPoint {
         return (long) Math.copySign(r, x);
     }
 
-    /** roundf: halves go away from zero. */
+    /**
+     * roundf: halves go away from zero. For a float, |x| + 0.5 in double is exact (a float's 24
+     * significant bits and the 0.5 fit in 53, and from 2^24 on floats are even integers, where adding
+     * 0.5 rounds back to |x|), so floor(|x| + 0.5) is {@link #roundHalfAway(double)}'s result without
+     * its data-dependent branch.
+     */
     public static int roundHalfAway(float x) {
-        return (int) roundHalfAway((double) x);
+        return (int) (long) Math.copySign(Math.floor(Math.abs((double) x) + 0.5), x);
     }
 
     /** ARM VQRDMULH: (a*b*2 + 2^31) >> 32 with round-half-away and the one overflow case saturated. */

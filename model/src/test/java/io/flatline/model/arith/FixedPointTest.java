@@ -64,4 +64,19 @@ class FixedPointTest {
         assertThat(FixedPoint.roundHalfAway(0.49999999999999994)).isEqualTo(0L);
         assertThat(FixedPoint.roundHalfAway(2.5f)).isEqualTo(3);
     }
+
+    /** The float version's branch-free formula against the double version, as it was computed before. */
+    @Test
+    void roundHalfAwayOfFloatIsTheDoubleRounding() {
+        float[] special = {0.5f, -0.5f, 0.49999997f, -0.49999997f, 1.5f, 8388607.5f, 16777215f, 1e10f, -1e10f,
+            Float.MAX_VALUE, Float.MIN_VALUE, 0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        for (float x : special) {
+            assertThat(FixedPoint.roundHalfAway(x)).as("%s", x).isEqualTo((int) FixedPoint.roundHalfAway((double) x));
+        }
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 2_000_000; i++) {
+            float x = i % 2 == 0 ? Float.intBitsToFloat(random.nextInt()) : (random.nextInt(1 << 20) - (1 << 19)) / 4f;
+            assertThat(FixedPoint.roundHalfAway(x)).isEqualTo((int) FixedPoint.roundHalfAway((double) x));
+        }
+    }
 }
