@@ -46,13 +46,36 @@ public final class SlidingWindow {
     private final int[][] channelWeights;
     /** Per position t, at t * filters + f: the bias, input zero point folded in for the taps in range. */
     private final int[] positionBias;
+    /** How many positions touch the SAME padding: these are reassembled on every slide. */
+    private final int edgeCount;
+    /**
+     * How to assemble each position, the interior ones [first, end) in order, then the edge ones: its
+     * bias offset (into {@link #positionBias}), its number of taps n, then n offsets into {@link
+     * #partials} relative to row {@link #head}. The positions a slide of k assembles, [end − k, end)
+     * and the edges, are the plan's last k + {@link #edgeCount} entries, from {@link #planStart}[end − k − first].
+     */
+    private final int[] plan;
+    private final int[] planStart;
     private final Requantizer requantizer;
     /**
-     * Per window row (same ring as {@link #window}), at k * filters + f: the sum over channels of the
-     * step's levels times filter f's weights at tap k. A position's accumulator is its bias plus one
-     * such entry per tap, so a new step is multiplied by the weights once, when it arrives.
+     * Per window row r (same ring as {@link #window}), at r * kernel * filters + k * filters + f, and
+     * again at row r + T: the sum over channels of the step's levels times filter f's weights at tap
+     * k. A position's accumulator is its bias plus one such entry per tap, so a new step is
+     * multiplied by the weights once, when it arrives. Stored twice, window step i's entries are at row
+     * head + i without wrapping, so a position's offsets are fixed relative to head.
      */
-    private final int[][] partials;
+    private final int[] partials;
+    /** The pooled tensor (the MEAN's output slot), read by {@link #tail}. */
+    private final byte[] pooled;
+    private final Object[] slots;
+    /** The int8 outputs of the positions assembled in one update, position-major like {@link #acc}. */
+    private final byte[] levels;
+    /** The SIMD assembly (8 filters, the Vector API module present and enabled), else null. */
+    private final SlidingVector vector;
+    /** For {@link #vector}: {@link #channelWeights} in one array, channel-major. */
+    private final int[] flatWeights;
+    /** For {@link #vector} with the float requantization: the int8 outputs as ints. */
+    private final int[] levelInts;
     /**
      * The int8 outputs of the interior positions, at row (head + t) mod T: an interior output depends
      * on the steps alone, not on where the window edges are, so it stays in its row as the window slides.
@@ -60,6 +83,7 @@ public final class SlidingWindow {
     private final byte[] interior;
     /** Per filter, the sum of the interior positions' outputs. */
     private final int[] interiorSums;
+    /** The accumulators of the positions assembled in one update: slot s's filter f at s * filters + f. */
     private final int[] acc;
     private final int[] sums;
 
@@ -104,12 +128,41 @@ public final class SlidingWindow {
                     positionBias[t * filters + f] = conv.positionBias(t, f);
                 }
             }
+            int leftEdge = Math.min(first, steps);
+            int rightEdge = Math.max(end, leftEdge);
+            edgeCount = leftEdge + steps - rightEdge;
+            int interiorCount = Math.max(0, end - first);
+            plan = new int[steps * (2 + kernel)];
+            planStart = new int[interiorCount + 1];
+            int p = 0;
+            for (int i = 0; i < interiorCount; i++) {
+                planStart[i] = p;
+                p = planPosition(first + i, p);
+            }
+            planStart[interiorCount] = p;
+            for (int t = 0; t < leftEdge; t++) {
+                p = planPosition(t, p);
+            }
+            for (int t = rightEdge; t < steps; t++) {
+                p = planPosition(t, p);
+            }
             requantizer = conv.requantizer();
-            partials = new int[steps][kernel * filters];
+            partials = new int[2 * steps * kernel * filters];
             interior = new byte[steps * filters];
             interiorSums = new int[filters];
-            acc = new int[filters];
+            acc = new int[steps * filters];
+            levels = new byte[steps * filters];
             sums = new int[filters];
+            slots = interpreter.slots();
+            pooled = (byte[]) slots[meanOutput];
+            vector = filters == SlidingVector.FILTERS && conv.vectorized()
+                    ? new SlidingVector(requantizer instanceof Requantizer.FloatMultiplier fm ? fm : null)
+                    : null;
+            flatWeights = vector == null ? null : new int[channels * kernel * filters];
+            for (int c = 0; vector != null && c < channels; c++) {
+                System.arraycopy(channelWeights[c], 0, flatWeights, c * kernel * filters, kernel * filters);
+            }
+            levelInts = vector == null ? null : new int[steps * filters];
         } else {
             conv = null;
             mean = null;
@@ -118,12 +171,18 @@ public final class SlidingWindow {
             filters = kernel = dilation = padLeft = first = end = 0;
             channelWeights = null;
             positionBias = null;
+            edgeCount = 0;
+            plan = planStart = null;
             requantizer = null;
             partials = null;
             interior = null;
             interiorSums = acc = sums = null;
+            levels = pooled = null;
+            slots = null;
+            vector = null;
+            flatWeights = levelInts = null;
         }
-        recomputeAll();
+        recomputeAll(output, 0);
     }
 
     /** The tail must not read the convolution's tensors, which the incremental path does not fill. */
@@ -170,7 +229,7 @@ public final class SlidingWindow {
         }
         System.arraycopy(newWindow, 0, window, 0, window.length);
         head = 0;
-        recomputeAll();
+        recomputeAll(output, 0);
         return output.clone();
     }
 
@@ -192,9 +251,9 @@ public final class SlidingWindow {
             int keep = steps - fresh;
             System.arraycopy(window, fresh * channels, window, 0, keep * channels);
             System.arraycopy(src, from, window, keep * channels, fresh * channels);
-            interpreter.run(window, 0, output, 0);
+            interpreter.run(window, 0, out, outOffset);
         } else if (k < end - first) {
-            slide(src, from, k);
+            slide(src, from, k, out, outOffset);
         } else {
             // Nothing to reuse: advance the ring and recompute everything.
             // Window step T - fresh + j lands in the row that step j held.
@@ -202,9 +261,8 @@ public final class SlidingWindow {
                 System.arraycopy(src, from + j * channels, window, row(j) * channels, channels);
             }
             head = row(fresh);
-            recomputeAll();
+            recomputeAll(out, outOffset);
         }
-        System.arraycopy(output, 0, out, outOffset, output.length);
     }
 
     /** The ring row of window step i, for 0 <= i <= T. */
@@ -213,19 +271,16 @@ public final class SlidingWindow {
         return r >= steps ? r - steps : r;
     }
 
-    private void recomputeAll() {
+    private void recomputeAll(byte[] out, int outOffset) {
         if (conv == null) {
-            interpreter.run(window, 0, output, 0);
+            interpreter.run(window, 0, out, outOffset);
             return;
         }
         for (int r = 0; r < steps; r++) {
             multiply(r);
         }
         Arrays.fill(interiorSums, 0);
-        for (int t = first; t < end; t++) {
-            addInterior(t);
-        }
-        finish();
+        update(first, Math.max(0, end - first), out, outOffset);
     }
 
     /**
@@ -234,7 +289,7 @@ public final class SlidingWindow {
      * first + k) leave the sums; the new steps are multiplied by the weights; the new interior
      * positions [end - k, end) and the edge positions are assembled from the partial sums.
      */
-    private void slide(byte[] src, int from, int k) {
+    private void slide(byte[] src, int from, int k, byte[] out, int outOffset) {
         int f0 = filters;
         int[] interiorSums = this.interiorSums;
         byte[] interior = this.interior;
@@ -250,16 +305,18 @@ public final class SlidingWindow {
             System.arraycopy(src, from + j * channels, window, r * channels, channels);
             multiply(r);
         }
-        for (int t = end - k; t < end; t++) {
-            addInterior(t);
-        }
-        finish();
+        update(end - k, k, out, outOffset);
     }
 
     /** The partial sums of ring row r: for every tap and filter, Σ over channels of weight · level. */
     private void multiply(int r) {
-        int[] q = partials[r];
-        int n = q.length;
+        int[] q = partials;
+        int n = kernel * filters;
+        int qo = r * n;
+        if (vector != null) {
+            vector.multiply(window, r * channels, channels, flatWeights, n, q, qo, qo + steps * n);
+            return;
+        }
         byte[] x = window;
         int xo = r * channels;
         int c = 0;
@@ -273,11 +330,11 @@ public final class SlidingWindow {
             int[] w2 = channelWeights[2];
             int[] w3 = channelWeights[3];
             for (int j = 0; j < n; j++) {
-                q[j] = w0[j] * x0 + w1[j] * x1 + w2[j] * x2 + w3[j] * x3;
+                q[qo + j] = w0[j] * x0 + w1[j] * x1 + w2[j] * x2 + w3[j] * x3;
             }
             c = 4;
         } else {
-            Arrays.fill(q, 0);
+            Arrays.fill(q, qo, qo + n, 0);
         }
         for (; c + 4 <= channels; c += 4) {
             int x0 = x[xo + c];
@@ -289,73 +346,144 @@ public final class SlidingWindow {
             int[] w2 = channelWeights[c + 2];
             int[] w3 = channelWeights[c + 3];
             for (int j = 0; j < n; j++) {
-                q[j] += w0[j] * x0 + w1[j] * x1 + w2[j] * x2 + w3[j] * x3;
+                q[qo + j] += w0[j] * x0 + w1[j] * x1 + w2[j] * x2 + w3[j] * x3;
             }
         }
         for (; c < channels; c++) {
             int xc = x[xo + c];
             int[] w = channelWeights[c];
             for (int j = 0; j < n; j++) {
-                q[j] += w[j] * xc;
+                q[qo + j] += w[j] * xc;
+            }
+        }
+        System.arraycopy(q, qo, q, qo + steps * n, n);
+    }
+
+    /**
+     * Accumulators of the plan's positions from entry p on, {@code count} of them, into {@link #acc}
+     * (slot s at s * filters): bias plus the taps in range.
+     */
+    private void assemble(int p, int count) {
+        int f0 = filters;
+        int[] acc = this.acc;
+        int[] q = partials;
+        int[] plan = this.plan;
+        int shift = head * kernel * f0;
+        for (int a = 0; a < count * f0; a += f0) {
+            System.arraycopy(positionBias, plan[p], acc, a, f0);
+            int n = plan[p + 1];
+            p += 2;
+            for (int end = p + n; p < end; p++) {
+                int o = plan[p] + shift;
+                for (int f = 0; f < f0; f++) {
+                    acc[a + f] += q[o + f];
+                }
             }
         }
     }
 
-    /** Accumulators of position t for every filter into {@link #acc}: bias plus the taps in range. */
-    private void accumulate(int t) {
+    /** Appends position t's entry to {@link #plan} at p (constructor); returns the next entry's index. */
+    private int planPosition(int t, int p) {
         int f0 = filters;
-        int[] acc = this.acc;
-        int[] bias = positionBias;
-        int bo = t * f0;
-        for (int f = 0; f < f0; f++) {
-            acc[f] = bias[bo + f];
-        }
+        int kf = kernel * f0;
         int base = t - padLeft;
         int k0 = base >= 0 ? 0 : (-base + dilation - 1) / dilation;
         int k1 = Math.min(kernel, (steps - 1 - base) / dilation + 1);
+        plan[p] = t * f0;
+        plan[p + 1] = Math.max(0, k1 - k0);
+        p += 2;
         for (int k = k0; k < k1; k++) {
-            int[] q = partials[row(base + k * dilation)];
-            int o = k * f0;
-            for (int f = 0; f < f0; f++) {
-                acc[f] += q[o + f];
+            plan[p++] = (base + k * dilation) * kf + k * f0;
+        }
+        return p;
+    }
+
+    /** {@link #update} with {@link #vector}. */
+    private void updateVector(int from, int n, byte[] out, int outOffset) {
+        int f0 = filters;
+        int p = planStart[from - first];
+        int count = n + edgeCount;
+        int shift = head * kernel * f0;
+        int[] sums = this.sums;
+        int[] interiorSums = this.interiorSums;
+        if (vector.requantizes()) {
+            int[] y = levelInts;
+            vector.assemble(plan, p, count, positionBias, partials, shift, y);
+            for (int i = 0; i < n; i++) {
+                int o = row(from + i) * f0;
+                for (int f = 0; f < f0; f++) {
+                    interior[o + f] = (byte) y[i * f0 + f];
+                    interiorSums[f] += y[i * f0 + f];
+                }
+            }
+            System.arraycopy(interiorSums, 0, sums, 0, f0);
+            for (int e = n * f0; e < count * f0; e += f0) {
+                for (int f = 0; f < f0; f++) {
+                    sums[f] += y[e + f];
+                }
+            }
+        } else {
+            vector.sum(plan, p, count, positionBias, partials, shift, acc);
+            byte[] levels = this.levels;
+            requantizer.applyRows(acc, count, f0, levels, 0);
+            for (int i = 0; i < n; i++) {
+                int o = row(from + i) * f0;
+                System.arraycopy(levels, i * f0, interior, o, f0);
+                for (int f = 0; f < f0; f++) {
+                    interiorSums[f] += levels[i * f0 + f];
+                }
+            }
+            System.arraycopy(interiorSums, 0, sums, 0, f0);
+            for (int e = n * f0; e < count * f0; e += f0) {
+                for (int f = 0; f < f0; f++) {
+                    sums[f] += levels[e + f];
+                }
             }
         }
+        finish(out, outOffset);
     }
 
-    private void addInterior(int t) {
-        accumulate(t);
-        int o = row(t) * filters;
-        for (int f = 0; f < filters; f++) {
-            int y = requantizer.apply(acc[f], f);
-            interior[o + f] = (byte) y;
-            interiorSums[f] += (byte) y;
-        }
-    }
-
-    private void addEdge(int t) {
-        accumulate(t);
-        for (int f = 0; f < filters; f++) {
-            sums[f] += (byte) requantizer.apply(acc[f], f);
-        }
-    }
-
-    private void finish() {
-        System.arraycopy(interiorSums, 0, sums, 0, filters);
-        int leftEdge = Math.min(first, steps);
-        for (int t = 0; t < leftEdge; t++) {
-            addEdge(t);
-        }
-        for (int t = Math.max(end, leftEdge); t < steps; t++) {
-            addEdge(t);
-        }
-        Object[] slots = interpreter.slots();
-        byte[] pooled = (byte[]) slots[meanOutput];
+    /** MEAN of the per-filter sums, then the tail. */
+    private void finish(byte[] out, int outOffset) {
         for (int f = 0; f < filters; f++) {
             pooled[f] = (byte) mean.apply(sums[f]);
         }
         for (Kernel kernel : tail) {
             kernel.run(slots);
         }
-        interpreter.store(output, 0);
+        interpreter.store(out, outOffset);
+    }
+
+    /**
+     * Assembles the interior positions [from, from + n) and the edge positions, requantizes them in
+     * one call, keeps the interior ones in their rows and sums, and runs MEAN and the tail.
+     */
+    private void update(int from, int n, byte[] out, int outOffset) {
+        if (vector != null) {
+            updateVector(from, n, out, outOffset);
+            return;
+        }
+        int f0 = filters;
+        int count = n + edgeCount;
+        assemble(planStart[from - first], count);
+        int a = count * f0;
+        byte[] levels = this.levels;
+        requantizer.applyRows(acc, a / f0, f0, levels, 0);
+        int[] interiorSums = this.interiorSums;
+        for (int i = 0; i < n; i++) {
+            int o = row(from + i) * f0;
+            System.arraycopy(levels, i * f0, interior, o, f0);
+            for (int f = 0; f < f0; f++) {
+                interiorSums[f] += levels[i * f0 + f];
+            }
+        }
+        int[] sums = this.sums;
+        System.arraycopy(interiorSums, 0, sums, 0, f0);
+        for (int e = n * f0; e < a; e += f0) {
+            for (int f = 0; f < f0; f++) {
+                sums[f] += levels[e + f];
+            }
+        }
+        finish(out, outOffset);
     }
 }

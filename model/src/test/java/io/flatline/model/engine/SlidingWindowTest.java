@@ -40,6 +40,18 @@ class SlidingWindowTest {
     @MethodSource("models")
     void everySlideEqualsAFullRun(String name, byte[] file, boolean incremental) throws Exception {
         Model model = Model.load(file);
+        for (boolean vector : new boolean[] {true, false}) {
+            // Read when a model is compiled: false picks the scalar loops, also in the sliding window.
+            System.setProperty(Conv1dKernel.VECTOR_PROPERTY, Boolean.toString(vector));
+            try {
+                everySlideEqualsAFullRun(name, model, incremental);
+            } finally {
+                System.clearProperty(Conv1dKernel.VECTOR_PROPERTY);
+            }
+        }
+    }
+
+    private static void everySlideEqualsAFullRun(String name, Model model, boolean incremental) {
         for (Arithmetic arithmetic : Arithmetic.values()) {
             SlidingWindow window = new SlidingWindow(model, arithmetic);
             assertThat(window.incremental()).isEqualTo(incremental);

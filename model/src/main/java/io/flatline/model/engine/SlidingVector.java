@@ -1,0 +1,94 @@
+package io.flatline.model.engine;
+
+import io.flatline.model.arith.Requantizer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link SlidingWindow}'s per-slide assembly and float (litert) requantization in explicit SIMD, for
+ * models with 8 filters: one 256-bit vector holds a position's 8 accumulators. A position's
+ * accumulator vector is its bias plus one partial-sum vector per tap in range (integer sums, any
+ * order: the same int32), then {@link Requantizer.FloatMultiplier}'s batched formula lane by lane,
+ * as {@link Conv1dVector#requantize} does it: float(acc)·scale, clamp, + 1.5·2^23, the low mantissa
+ * bits are the rounded value, + zero point. Loaded only when {@code jdk.incubator.vector} is in the
+ * boot layer (see {@link Conv1dKernel#vectorAvailable()}).
+ */
+final class SlidingVector {
+    static final int FILTERS = 8;
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_256;
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_256;
+    private static final float MAGIC = 12582912f;
+
+    private final float[] scales;
+    private final float lo;
+    private final float hi;
+    private final int zeroPoint;
+
+    /**
+     * A step's partial sums: for each j < n (a multiple of 8), Σ_c weights[c·n + j]·x[xo + c], into
+     * q[qo + j] and q[qo2 + j]. One accumulator per pass over the channels.
+     */
+    void multiply(byte[] x, int xo, int channels, int[] weights, int n, int[] q, int qo, int qo2) {
+        for (int j = 0; j < n; j += FILTERS) {
+            IntVector a = IntVector.zero(INTS);
+            for (int c = 0; c < channels; c++) {
+                a = a.add(IntVector.fromArray(INTS, weights, c * n + j).mul(x[xo + c]));
+            }
+            a.intoArray(q, qo + j);
+            a.intoArray(q, qo2 + j);
+        }
+    }
+
+    /** {@code rq}: the float requantization runs here; null: only the accumulators ({@link #sum}). */
+    SlidingVector(Requantizer.FloatMultiplier rq) {
+        this.scales = rq == null ? null : java.util.Arrays.copyOf(rq.scales(), FILTERS);
+        this.lo = rq == null ? 0 : rq.min() - rq.zeroPoint();
+        this.hi = rq == null ? 0 : rq.max() - rq.zeroPoint();
+        this.zeroPoint = rq == null ? 0 : rq.zeroPoint();
+    }
+
+    /** Whether {@link #assemble} can run (float requantization). */
+    boolean requantizes() {
+        return scales != null;
+    }
+
+    /** {@link #assemble}'s accumulators, not requantized, into {@code acc} at slot · 8. */
+    void sum(int[] plan, int p, int slots, int[] bias, int[] partials, int shift, int[] acc) {
+        for (int s = 0; s < slots; s++) {
+            IntVector a = IntVector.fromArray(INTS, bias, plan[p]);
+            int n = plan[p + 1];
+            p += 2;
+            for (int end = p + n; p < end; p++) {
+                a = a.add(IntVector.fromArray(INTS, partials, plan[p] + shift));
+            }
+            a.intoArray(acc, s * FILTERS);
+        }
+    }
+
+    /**
+     * For each of {@code slots} positions from plan entry p on, plan holds its bias offset (into {@code
+     * bias}), its number of taps n, then n offsets into {@code partials} (plus {@code shift}); its 8
+     * int8 outputs go to {@code levels} at slot · 8.
+     */
+    void assemble(int[] plan, int p, int slots, int[] bias, int[] partials, int shift, int[] levels) {
+        int magicBits = Float.floatToRawIntBits(MAGIC);
+        FloatVector scale = FloatVector.fromArray(FLOATS, scales, 0);
+        for (int s = 0; s < slots; s++) {
+            IntVector acc = IntVector.fromArray(INTS, bias, plan[p]);
+            int n = plan[p + 1];
+            p += 2;
+            for (int end = p + n; p < end; p++) {
+                acc = acc.add(IntVector.fromArray(INTS, partials, plan[p] + shift));
+            }
+            ((FloatVector) acc.convert(jdk.incubator.vector.VectorOperators.I2F, 0))
+                    .mul(scale)
+                    .max(lo)
+                    .min(hi)
+                    .add(MAGIC)
+                    .reinterpretAsInts()
+                    .add(zeroPoint - magicBits)
+                    .intoArray(levels, s * FILTERS);
+        }
+    }
+}
