@@ -1,8 +1,11 @@
 package io.flatline.model.engine;
 
+import io.flatline.model.arith.Mean;
 import io.flatline.model.arith.Requantizer;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -24,13 +27,19 @@ final class SlidingVector {
     private final float lo;
     private final float hi;
     private final int zeroPoint;
+    /** litert's MEAN (scale, offset finite), run here by {@link #pool}; else null. */
+    private final Mean.FloatMean mean;
 
     /**
      * A step's partial sums: for each j < n (a multiple of 8), Σ_c weights[c·n + j]·x[xo + c], into
      * q[qo + j] and q[qo2 + j]. One accumulator per pass over the channels.
      */
     void multiply(byte[] x, int xo, int channels, int[] weights, int n, int[] q, int qo, int qo2) {
-        for (int j = 0; j < n; j += FILTERS) {
+        int j = 0;
+        for (; j + 5 * FILTERS <= n; j += 5 * FILTERS) {
+            multiply5(x, xo, channels, weights, n, j, q, qo, qo2);
+        }
+        for (; j < n; j += FILTERS) {
             IntVector a = IntVector.zero(INTS);
             for (int c = 0; c < channels; c++) {
                 a = a.add(IntVector.fromArray(INTS, weights, c * n + j).mul(x[xo + c]));
@@ -40,12 +49,73 @@ final class SlidingVector {
         }
     }
 
+    /** Five blocks of {@link #multiply} from j, in one pass over the channels. */
+    private static void multiply5(byte[] x, int xo, int channels, int[] weights, int n, int j, int[] q, int qo,
+            int qo2) {
+        IntVector a0 = IntVector.zero(INTS);
+        IntVector a1 = IntVector.zero(INTS);
+        IntVector a2 = IntVector.zero(INTS);
+        IntVector a3 = IntVector.zero(INTS);
+        IntVector a4 = IntVector.zero(INTS);
+        for (int c = 0; c < channels; c++) {
+            int xc = x[xo + c];
+            int w = c * n + j;
+            a0 = a0.add(IntVector.fromArray(INTS, weights, w).mul(xc));
+            a1 = a1.add(IntVector.fromArray(INTS, weights, w + FILTERS).mul(xc));
+            a2 = a2.add(IntVector.fromArray(INTS, weights, w + 2 * FILTERS).mul(xc));
+            a3 = a3.add(IntVector.fromArray(INTS, weights, w + 3 * FILTERS).mul(xc));
+            a4 = a4.add(IntVector.fromArray(INTS, weights, w + 4 * FILTERS).mul(xc));
+        }
+        a0.intoArray(q, qo + j);
+        a1.intoArray(q, qo + j + FILTERS);
+        a2.intoArray(q, qo + j + 2 * FILTERS);
+        a3.intoArray(q, qo + j + 3 * FILTERS);
+        a4.intoArray(q, qo + j + 4 * FILTERS);
+        a0.intoArray(q, qo2 + j);
+        a1.intoArray(q, qo2 + j + FILTERS);
+        a2.intoArray(q, qo2 + j + 2 * FILTERS);
+        a3.intoArray(q, qo2 + j + 3 * FILTERS);
+        a4.intoArray(q, qo2 + j + 4 * FILTERS);
+    }
+
     /** {@code rq}: the float requantization runs here; null: only the accumulators ({@link #sum}). */
-    SlidingVector(Requantizer.FloatMultiplier rq) {
+    SlidingVector(Requantizer.FloatMultiplier rq, Mean m) {
+        this.mean = m instanceof Mean.FloatMean fm && Float.isFinite(fm.scale()) && Float.isFinite(fm.offset())
+                ? fm : null;
         this.scales = rq == null ? null : java.util.Arrays.copyOf(rq.scales(), FILTERS);
         this.lo = rq == null ? 0 : rq.min() - rq.zeroPoint();
         this.hi = rq == null ? 0 : rq.max() - rq.zeroPoint();
         this.zeroPoint = rq == null ? 0 : rq.zeroPoint();
+    }
+
+    /** Whether {@link #pool} can run (litert's MEAN with finite constants). */
+    boolean pools() {
+        return mean != null;
+    }
+
+    /**
+     * The per-filter sums, {@code interiorSums} plus the outputs levels[s · 8 ..] of slots [from, to),
+     * through litert's MEAN into {@code pooled}: {@link Mean.FloatMean#apply}'s float(sum)·scale +
+     * offset, clamped to [−128, 127] in float and rounded to nearest even by the magic number (the same
+     * as rounding first and clamping the int: the bounds are integers; no NaN with finite constants).
+     */
+    void pool(int[] levels, int from, int to, int[] interiorSums, byte[] pooled) {
+        IntVector sum = IntVector.fromArray(INTS, interiorSums, 0);
+        for (int s = from; s < to; s++) {
+            sum = sum.add(IntVector.fromArray(INTS, levels, s * FILTERS));
+        }
+        int magicBits = Float.floatToRawIntBits(MAGIC);
+        ((FloatVector) sum.convert(VectorOperators.I2F, 0))
+                .mul(mean.scale())
+                .add(mean.offset())
+                .max(Byte.MIN_VALUE)
+                .min(Byte.MAX_VALUE)
+                .add(MAGIC)
+                .reinterpretAsInts()
+                .sub(magicBits)
+                .convertShape(VectorOperators.I2B, ByteVector.SPECIES_64, 0)
+                .reinterpretAsBytes()
+                .intoArray(pooled, 0);
     }
 
     /** Whether {@link #assemble} can run (float requantization). */
@@ -81,7 +151,7 @@ final class SlidingVector {
             for (int end = p + n; p < end; p++) {
                 acc = acc.add(IntVector.fromArray(INTS, partials, plan[p] + shift));
             }
-            ((FloatVector) acc.convert(jdk.incubator.vector.VectorOperators.I2F, 0))
+            ((FloatVector) acc.convert(VectorOperators.I2F, 0))
                     .mul(scale)
                     .max(lo)
                     .min(hi)

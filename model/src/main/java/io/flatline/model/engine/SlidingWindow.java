@@ -156,7 +156,7 @@ public final class SlidingWindow {
             slots = interpreter.slots();
             pooled = (byte[]) slots[meanOutput];
             vector = filters == SlidingVector.FILTERS && conv.vectorized()
-                    ? new SlidingVector(requantizer instanceof Requantizer.FloatMultiplier fm ? fm : null)
+                    ? new SlidingVector(requantizer instanceof Requantizer.FloatMultiplier fm ? fm : null, mean)
                     : null;
             flatWeights = vector == null ? null : new int[channels * kernel * filters];
             for (int c = 0; vector != null && c < channels; c++) {
@@ -416,6 +416,11 @@ public final class SlidingWindow {
                     interiorSums[f] += y[i * f0 + f];
                 }
             }
+            if (vector.pools()) {
+                vector.pool(y, n, count, interiorSums, pooled);
+                runTail(out, outOffset);
+                return;
+            }
             System.arraycopy(interiorSums, 0, sums, 0, f0);
             for (int e = n * f0; e < count * f0; e += f0) {
                 for (int f = 0; f < f0; f++) {
@@ -448,6 +453,11 @@ public final class SlidingWindow {
         for (int f = 0; f < filters; f++) {
             pooled[f] = (byte) mean.apply(sums[f]);
         }
+        runTail(out, outOffset);
+    }
+
+    /** The kernels after MEAN, on {@link #pooled}; the graph output into {@code out}. */
+    private void runTail(byte[] out, int outOffset) {
         for (Kernel kernel : tail) {
             kernel.run(slots);
         }
