@@ -5,6 +5,7 @@ import io.flatline.model.arith.Requantizer;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -27,8 +28,41 @@ final class SlidingVector {
     private final float lo;
     private final float hi;
     private final int zeroPoint;
+    /**
+     * tflm's requantization in long lanes (8 filters in 512 bits), when every filter takes {@link
+     * Requantizer.FixedPointMultiplier}'s inlined path and the JVM has 512-bit vectors: per filter the
+     * multiplier, 32 + left shift, right shift, its mask and half of it (as in {@link Conv1dVector}).
+     * Else null.
+     */
+    private final long[] fixedMultiplier;
+    private final long[] fixedLeft;
+    private final long[] fixedRight;
+    private final long[] fixedMask;
+    private final long[] fixedHalf;
+    private final int min;
+    private final int max;
+    /** tflm's MEAN with the same arithmetic, when its multiplier takes the inlined path; else null. */
+    private final Mean.IntegerMean integerMean;
     /** litert's MEAN (scale, offset finite), run here by {@link #pool}; else null. */
     private final Mean.FloatMean mean;
+
+    /** {@link #assemble} with tflm's requantization. */
+    private void assembleFixed(int[] plan, int p, int slots, int[] bias, int[] partials, int shift, int[] levels) {
+        LongVector multiplier = LongVector.fromArray(LONGS, fixedMultiplier, 0);
+        LongVector left = LongVector.fromArray(LONGS, fixedLeft, 0);
+        LongVector right = LongVector.fromArray(LONGS, fixedRight, 0);
+        LongVector mask = LongVector.fromArray(LONGS, fixedMask, 0);
+        LongVector half = LongVector.fromArray(LONGS, fixedHalf, 0);
+        for (int s = 0; s < slots; s++) {
+            IntVector acc = IntVector.fromArray(INTS, bias, plan[p]);
+            int n = plan[p + 1];
+            p += 2;
+            for (int end = p + n; p < end; p++) {
+                acc = acc.add(IntVector.fromArray(INTS, partials, plan[p] + shift));
+            }
+            fixed(acc, multiplier, left, right, mask, half, zeroPoint, min, max).intoArray(levels, s * FILTERS);
+        }
+    }
 
     /**
      * A step's partial sums: for each j < n (a multiple of 8), Σ_c weights[c·n + j]·x[xo + c], into
@@ -79,18 +113,78 @@ final class SlidingVector {
     }
 
     /** {@code rq}: the float requantization runs here; null: only the accumulators ({@link #sum}). */
-    SlidingVector(Requantizer.FloatMultiplier rq, Mean m) {
+    SlidingVector(Requantizer requantizer, Mean m) {
         this.mean = m instanceof Mean.FloatMean fm && Float.isFinite(fm.scale()) && Float.isFinite(fm.offset())
                 ? fm : null;
+        Requantizer.FloatMultiplier rq = requantizer instanceof Requantizer.FloatMultiplier f ? f : null;
+        long[][] fixed = requantizer instanceof Requantizer.FixedPointMultiplier f && WIDE_LONGS
+                ? fixedConstants(f.multipliers(), f.shifts()) : null;
+        this.fixedMultiplier = fixed == null ? null : fixed[0];
+        this.fixedLeft = fixed == null ? null : fixed[1];
+        this.fixedRight = fixed == null ? null : fixed[2];
+        this.fixedMask = fixed == null ? null : fixed[3];
+        this.fixedHalf = fixed == null ? null : fixed[4];
+        Requantizer.FixedPointMultiplier f = requantizer instanceof Requantizer.FixedPointMultiplier x ? x : null;
+        this.min = f == null ? 0 : f.min();
+        this.max = f == null ? 0 : f.max();
+        this.integerMean = m instanceof Mean.IntegerMean im && WIDE_LONGS
+                && fixedConstants(new int[] {im.multiplier()}, new int[] {im.shift()}) != null ? im : null;
         this.scales = rq == null ? null : java.util.Arrays.copyOf(rq.scales(), FILTERS);
         this.lo = rq == null ? 0 : rq.min() - rq.zeroPoint();
         this.hi = rq == null ? 0 : rq.max() - rq.zeroPoint();
-        this.zeroPoint = rq == null ? 0 : rq.zeroPoint();
+        this.zeroPoint = rq != null ? rq.zeroPoint() : f != null ? f.zeroPoint() : 0;
     }
 
-    /** Whether {@link #pool} can run (litert's MEAN with finite constants). */
+    /** 64-bit lanes with per-lane arithmetic shifts need 512-bit vectors (AVX-512). */
+    private static final boolean WIDE_LONGS = IntVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_512;
+
+    /** Per filter (padded to 8 with the first's): Conv1dVector's constants, or null if one needs the per-value path. */
+    private static long[][] fixedConstants(int[] multipliers, int[] shifts) {
+        long[][] c = new long[5][FILTERS];
+        for (int f = 0; f < FILTERS; f++) {
+            int multiplier = multipliers[f % multipliers.length];
+            int shift = shifts[f % shifts.length];
+            if (multiplier == Integer.MIN_VALUE || shift >= 31 || shift <= -31) {
+                return null;
+            }
+            int right = shift > 0 ? 0 : -shift;
+            c[0][f] = multiplier;
+            c[1][f] = 32 + (shift > 0 ? shift : 0);
+            c[2][f] = right;
+            c[3][f] = (1L << right) - 1;
+            c[4][f] = ((1L << right) - 1) >> 1;
+        }
+        return c;
+    }
+
+    /**
+     * {@link Requantizer.FixedPointMultiplier}'s inlined loop in long lanes, as {@link
+     * Conv1dVector}'s requantizeFixed, from int32 x: (x << left) as an int32, times the multiplier,
+     * the rounding doubling high multiply and rounding right shift with the same branch-free formulas,
+     * + zero point wrapping like an int (shifted up and back by 32), then clamped.
+     */
+    private static IntVector fixed(IntVector x, LongVector multiplier, LongVector left, LongVector right,
+            LongVector mask, LongVector half, int zeroPoint, int min, int max) {
+        LongVector acc = (LongVector) x.convertShape(VectorOperators.I2L, LONGS, 0);
+        LongVector ab = acc.lanewise(VectorOperators.LSHL, left).lanewise(VectorOperators.ASHR, 32).mul(multiplier);
+        LongVector s = ab.add(ab.lanewise(VectorOperators.ASHR, 63).and(1L - (1L << 31)).add(1L << 30));
+        LongVector h = s.add(s.lanewise(VectorOperators.ASHR, 63).and((1L << 31) - 1))
+                .lanewise(VectorOperators.ASHR, 31);
+        LongVector threshold = half.add(h.lanewise(VectorOperators.LSHR, 63));
+        LongVector q = h.lanewise(VectorOperators.ASHR, right)
+                .add(threshold.sub(h.and(mask)).lanewise(VectorOperators.LSHR, 63))
+                .add(zeroPoint)
+                .lanewise(VectorOperators.LSHL, 32)
+                .lanewise(VectorOperators.ASHR, 32)
+                .max(min)
+                .min(max);
+        return (IntVector) q.convertShape(VectorOperators.L2I, INTS, 0);
+    }
+
+    /** Whether {@link #pool} can run (litert's MEAN with finite constants, or tflm's on the inlined path). */
     boolean pools() {
-        return mean != null;
+        return mean != null || integerMean != null;
     }
 
     /**
@@ -103,6 +197,19 @@ final class SlidingVector {
         IntVector sum = IntVector.fromArray(INTS, interiorSums, 0);
         for (int s = from; s < to; s++) {
             sum = sum.add(IntVector.fromArray(INTS, levels, s * FILTERS));
+        }
+        if (mean == null) {
+            Mean.IntegerMean m = integerMean;
+            int shift = m.shift();
+            int right = shift > 0 ? 0 : -shift;
+            fixed(sum.sub(m.zeroPointTimesCount()), LongVector.broadcast(LONGS, (long) m.multiplier()),
+                    LongVector.broadcast(LONGS, 32L + (shift > 0 ? shift : 0)), LongVector.broadcast(LONGS, (long) right),
+                    LongVector.broadcast(LONGS, (1L << right) - 1), LongVector.broadcast(LONGS, ((1L << right) - 1) >> 1),
+                    m.outputZeroPoint(), Byte.MIN_VALUE, Byte.MAX_VALUE)
+                    .convertShape(VectorOperators.I2B, ByteVector.SPECIES_64, 0)
+                    .reinterpretAsBytes()
+                    .intoArray(pooled, 0);
+            return;
         }
         int magicBits = Float.floatToRawIntBits(MAGIC);
         ((FloatVector) sum.convert(VectorOperators.I2F, 0))
@@ -118,9 +225,9 @@ final class SlidingVector {
                 .intoArray(pooled, 0);
     }
 
-    /** Whether {@link #assemble} can run (float requantization). */
+    /** Whether {@link #assemble} can run (float requantization, or fixed point on the inlined path). */
     boolean requantizes() {
-        return scales != null;
+        return scales != null || fixedMultiplier != null;
     }
 
     /** {@link #assemble}'s accumulators, not requantized, into {@code acc} at slot · 8. */
@@ -142,6 +249,10 @@ final class SlidingVector {
      * int8 outputs go to {@code levels} at slot · 8.
      */
     void assemble(int[] plan, int p, int slots, int[] bias, int[] partials, int shift, int[] levels) {
+        if (scales == null) {
+            assembleFixed(plan, p, slots, bias, partials, shift, levels);
+            return;
+        }
         int magicBits = Float.floatToRawIntBits(MAGIC);
         FloatVector scale = FloatVector.fromArray(FLOATS, scales, 0);
         for (int s = 0; s < slots; s++) {

@@ -156,7 +156,7 @@ public final class SlidingWindow {
             slots = interpreter.slots();
             pooled = (byte[]) slots[meanOutput];
             vector = filters == SlidingVector.FILTERS && conv.vectorized()
-                    ? new SlidingVector(requantizer instanceof Requantizer.FloatMultiplier fm ? fm : null, mean)
+                    ? new SlidingVector(requantizer, mean)
                     : null;
             flatWeights = vector == null ? null : new int[channels * kernel * filters];
             for (int c = 0; vector != null && c < channels; c++) {
