@@ -35,6 +35,48 @@ final class FullyConnectedKernel extends QuantizedKernel {
         this.acc = new int[units];
     }
 
+    /**
+     * For {@link SlidingVector#dense}: when this is one row of at most {@code lanes} units, the weights
+     * transposed with the units padded to {@code lanes} ([depth][lanes]); else null.
+     */
+    int[] transposedWeights(int lanes) {
+        if (rows != 1 || units > lanes) {
+            return null;
+        }
+        int[] t = new int[depth * lanes];
+        for (int u = 0; u < units; u++) {
+            for (int k = 0; k < depth; k++) {
+                t[k * lanes + u] = weights[u * depth + k];
+            }
+        }
+        return t;
+    }
+
+    /** The bias with the input zero point folded in, padded with zeros to {@code lanes}. */
+    int[] foldedBias(int lanes) {
+        return java.util.Arrays.copyOf(foldedBias, Math.max(lanes, units));
+    }
+
+    int depth() {
+        return depth;
+    }
+
+    int units() {
+        return units;
+    }
+
+    int input() {
+        return in;
+    }
+
+    int output() {
+        return out;
+    }
+
+    Requantizer requantizer() {
+        return requantizer;
+    }
+
     @Override
     public void run(Object[] slots) {
         byte[] x = (byte[]) slots[in];

@@ -43,6 +43,7 @@ final class SlidingVector {
     private final int max;
     /** tflm's MEAN with the same arithmetic, when its multiplier takes the inlined path; else null. */
     private final Mean.IntegerMean integerMean;
+    private final int[] denseOut = new int[FILTERS];
     /** litert's MEAN (scale, offset finite), run here by {@link #pool}; else null. */
     private final Mean.FloatMean mean;
 
@@ -262,14 +263,40 @@ final class SlidingVector {
             for (int end = p + n; p < end; p++) {
                 acc = acc.add(IntVector.fromArray(INTS, partials, plan[p] + shift));
             }
-            ((FloatVector) acc.convert(VectorOperators.I2F, 0))
-                    .mul(scale)
-                    .max(lo)
-                    .min(hi)
-                    .add(MAGIC)
-                    .reinterpretAsInts()
-                    .add(zeroPoint - magicBits)
-                    .intoArray(levels, s * FILTERS);
+            requantizeFloat(acc, scale, lo, hi, zeroPoint - magicBits).intoArray(levels, s * FILTERS);
+        }
+    }
+
+    /** {@link Requantizer.FloatMultiplier}'s batched formula in lanes; {@code offset}: zero point − the magic bits. */
+    private static IntVector requantizeFloat(IntVector acc, FloatVector scale, float lo, float hi, int offset) {
+        return ((FloatVector) acc.convert(VectorOperators.I2F, 0))
+                .mul(scale)
+                .max(lo)
+                .min(hi)
+                .add(MAGIC)
+                .reinterpretAsInts()
+                .add(offset);
+    }
+
+    /**
+     * FULLY_CONNECTED of one row of {@code depth} levels into {@code units} ≤ 8 outputs, requantized with
+     * this instance's constants: {@code bias} (zero point folded in) plus Σ_k weights[k · 8 + u] · x[k]
+     * (the weights transposed, units padded to 8), into y[0 .. units).
+     */
+    void dense(byte[] x, int depth, int[] weights, int[] bias, byte[] y, int units) {
+        IntVector acc = IntVector.fromArray(INTS, bias, 0);
+        for (int k = 0; k < depth; k++) {
+            acc = acc.add(IntVector.fromArray(INTS, weights, k * FILTERS).mul(x[k]));
+        }
+        IntVector q = scales != null
+                ? requantizeFloat(acc, FloatVector.fromArray(FLOATS, scales, 0), lo, hi,
+                        zeroPoint - Float.floatToRawIntBits(MAGIC))
+                : fixed(acc, LongVector.fromArray(LONGS, fixedMultiplier, 0), LongVector.fromArray(LONGS, fixedLeft, 0),
+                        LongVector.fromArray(LONGS, fixedRight, 0), LongVector.fromArray(LONGS, fixedMask, 0),
+                        LongVector.fromArray(LONGS, fixedHalf, 0), zeroPoint, min, max);
+        q.intoArray(denseOut, 0);
+        for (int u = 0; u < units; u++) {
+            y[u] = (byte) denseOut[u];
         }
     }
 }

@@ -72,6 +72,16 @@ public final class SlidingWindow {
     private final byte[] levels;
     /** The SIMD assembly (8 filters, the Vector API module present and enabled), else null. */
     private final SlidingVector vector;
+    /**
+     * With {@link #vector}, when the tail starts with a one-row FULLY_CONNECTED of the pooled filters
+     * into at most 8 units whose requantization runs in lanes: it in SIMD ({@link SlidingVector#dense}),
+     * with its transposed weights, folded bias and output slot; else null.
+     */
+    private final SlidingVector dense;
+    private final int[] denseWeights;
+    private final int[] denseBias;
+    private final byte[] denseOutput;
+    private final int denseUnits;
     /** For {@link #vector}: {@link #channelWeights} in one array, channel-major. */
     private final int[] flatWeights;
     /** For {@link #vector} with the float requantization: the int8 outputs as ints. */
@@ -163,6 +173,21 @@ public final class SlidingWindow {
                 System.arraycopy(channelWeights[c], 0, flatWeights, c * kernel * filters, kernel * filters);
             }
             levelInts = vector == null ? null : new int[steps * filters];
+            SlidingVector d = null;
+            FullyConnectedKernel fc = vector != null && tail.length > 0 && tail[0] instanceof FullyConnectedKernel k
+                    && k.input() == meanOutput && k.depth() == filters ? k : null;
+            int[] t = fc == null ? null : fc.transposedWeights(SlidingVector.FILTERS);
+            if (t != null && channelsAtLeast(fc.requantizer(), fc.units())) {
+                d = new SlidingVector(fc.requantizer(), null);
+                if (!d.requantizes()) {
+                    d = null;
+                }
+            }
+            dense = d;
+            denseWeights = d == null ? null : t;
+            denseBias = d == null ? null : fc.foldedBias(SlidingVector.FILTERS);
+            denseOutput = d == null ? null : (byte[]) slots[fc.output()];
+            denseUnits = d == null ? 0 : fc.units();
         } else {
             conv = null;
             mean = null;
@@ -181,8 +206,19 @@ public final class SlidingWindow {
             slots = null;
             vector = null;
             flatWeights = levelInts = null;
+            dense = null;
+            denseWeights = denseBias = null;
+            denseOutput = null;
+            denseUnits = 0;
         }
         recomputeAll(output, 0);
+    }
+
+    /** Whether the requantizer has a multiplier for each of the first {@code units} channels. */
+    private static boolean channelsAtLeast(Requantizer rq, int units) {
+        return rq instanceof Requantizer.FloatMultiplier f ? f.scales().length >= units
+                : rq instanceof Requantizer.FixedPointMultiplier x && x.multipliers().length >= units
+                        && x.shifts().length >= units;
     }
 
     /** The tail must not read the convolution's tensors, which the incremental path does not fill. */
@@ -458,8 +494,14 @@ public final class SlidingWindow {
 
     /** The kernels after MEAN, on {@link #pooled}; the graph output into {@code out}. */
     private void runTail(byte[] out, int outOffset) {
-        for (Kernel kernel : tail) {
-            kernel.run(slots);
+        Kernel[] tail = this.tail;
+        int i = 0;
+        if (dense != null) {
+            dense.dense(pooled, filters, denseWeights, denseBias, denseOutput, denseUnits);
+            i = 1;
+        }
+        for (; i < tail.length; i++) {
+            tail[i].run(slots);
         }
         interpreter.store(out, outOffset);
     }
