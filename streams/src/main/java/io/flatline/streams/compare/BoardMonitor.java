@@ -51,9 +51,6 @@ public final class BoardMonitor {
 
         /** The newest reference window's seq, -1 before the first. */
         long newestSeq();
-
-        /** The oldest reference window still kept, -1 when none is. */
-        long oldestSeq();
     }
 
     /** A board inference waiting for its reference window. */
@@ -114,7 +111,7 @@ public final class BoardMonitor {
             queue.remove(0);
             if (match.isEmpty()) {
                 misses++;
-                if (beforeTheReference(head, refs, settings)) {
+                if (notComputedByTheReference(head, refs, settings)) {
                     continue;
                 }
             }
@@ -135,18 +132,15 @@ public final class BoardMonitor {
     }
 
     /**
-     * A board that was running before the reference had a window for the device reports windows the reference
-     * never computed: those misses say nothing about the board, so they stay out of its run. Otherwise a board
-     * stuck from the start would be raised during that warm-up with nothing matched (UNKNOWN), and keep that
-     * verdict for the whole episode. A window older than everything kept is a warm-up one only while the
-     * reference's windows do not reach back a whole retention yet.
+     * A report of a window the reference did not compute (its window was not full yet: before the device's first
+     * 50 readings, or after a gap reset it) says nothing about the board, so it stays out of the board's run.
+     * Otherwise a board stuck from the start, or across a gap, would be raised with nothing matched (UNKNOWN)
+     * and keep that verdict for the whole episode. Only windows within the retention can be told apart: an
+     * older one, or a report without a windowEndSeq, still counts.
      */
-    private static boolean beforeTheReference(Pending p, References refs, Settings settings) {
-        if (p.windowEndSeq() == null) {
-            return false;
-        }
-        long oldest = refs.oldestSeq();
-        return oldest >= 0 && p.windowEndSeq() < oldest && oldest > refs.newestSeq() - settings.retentionWindows() + 1;
+    private static boolean notComputedByTheReference(Pending p, References refs, Settings settings) {
+        Long seq = p.windowEndSeq();
+        return seq != null && seq > refs.newestSeq() - settings.retentionWindows() && refs.bySeq(seq).isEmpty();
     }
 
     private record Match(Reference reference, Boolean inputMatch) {

@@ -213,14 +213,6 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
             public long newestSeq() {
                 return newest;
             }
-
-            @Override
-            public long oldestSeq() {
-                try (KeyValueIterator<String, Reference> oldest = referenceWindows.range(windowKey(device, 0),
-                        windowKey(device, Long.MAX_VALUE))) {
-                    return oldest.hasNext() ? oldest.next().value.seq() : -1;
-                }
-            }
         };
     }
 

@@ -45,11 +45,6 @@ class BoardMonitorTest {
         public long newestSeq() {
             return newest;
         }
-
-        @Override
-        public long oldestSeq() {
-            return bySeq.keySet().stream().mapToLong(Long::longValue).min().orElse(-1);
-        }
     };
 
     private BoardMonitor.State state = BoardMonitor.State.initial(50, 5);
@@ -210,5 +205,25 @@ class BoardMonitorTest {
             assertThat(a.getKind()).isEqualTo(AlertKind.STUCK_OUTPUT);
             assertThat(a.getDiagnosis()).isEqualTo(Diagnosis.UNKNOWN);
         });
+    }
+
+    @Test
+    void windowsTheReferenceSkippedAfterAGapStayOutOfTheBoardsRun() {
+        for (long seq = 1; seq <= 20; seq++) {
+            reference(seq, 5000 + seq, varying(seq));
+            board(seq, 5000 + seq, varying(seq));
+        }
+        // A gap reset the reference's window: it computes nothing for 21..40, while the board goes on, stuck.
+        for (long seq = 21; seq <= 40; seq++) {
+            board(seq, 5000 + seq, STUCK);
+        }
+        for (long seq = 41; seq <= 70; seq++) {
+            reference(seq, 5000 + seq, varying(seq));
+            board(seq, 5000 + seq, STUCK);
+        }
+        List<Alert> stuck = alerts.stream().filter(a -> a.getKind() == AlertKind.STUCK_OUTPUT).toList();
+        assertThat(stuck).hasSize(1);
+        assertThat(stuck.get(0).getDiagnosis()).isEqualTo(Diagnosis.BOARD_RUNTIME);
+        assertThat(state.joinMisses()).isEqualTo(20);
     }
 }
