@@ -74,14 +74,10 @@ final class Conv1dVector {
      * take the inlined path of {@link Requantizer.FixedPointMultiplier} and the vectors are 512 bits:
      * per padded filter, the multiplier, 32 + left shift, right shift, its mask and half the mask. Else null.
      */
-    private final long[] fixedMultiplier;
-    private final long[] fixedLeft;
-    private final long[] fixedRight;
-    private final long[] fixedMask;
-    private final long[] fixedHalf;
+    private final FixedPointLanes fixed;
     private final int min;
     private final int max;
-    /** Fixed point without {@link #fixedMultiplier}: the accumulators time-major, then one filter's contiguous. */
+    /** Fixed point without {@link #fixed}: the accumulators time-major, then one filter's contiguous. */
     private final int[] positionAcc;
     private final int[] filterAcc;
     /** The last block's outputs when it is not full. */
@@ -92,37 +88,6 @@ final class Conv1dVector {
     /** True when the JVM's vectors are wide enough (256 bits or more) for C2 to compile these to SIMD. */
     static boolean supported() {
         return IntVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
-    }
-
-    /**
-     * The per-filter constants of {@link Requantizer.FixedPointMultiplier}'s inlined loop, padded to
-     * whole blocks (padded filters get multiplier 0), or null when a filter needs the per-value path
-     * (multiplier MIN_VALUE, |shift| ≥ 31) or the vectors are narrower than 512 bits (no 64-bit
-     * arithmetic shift by lane in AVX2).
-     */
-    private static long[][] fixedConstants(Requantizer.FixedPointMultiplier m, int blocks) {
-        if (!WIDE_512) {
-            return null;
-        }
-        int n = m.multipliers().length;
-        long[][] c = new long[5][blocks * BLOCK];
-        for (int f = 0; f < Math.min(n, blocks * BLOCK); f++) {
-            int multiplier = m.multipliers()[f];
-            int shift = m.shifts()[f];
-            if (multiplier == Integer.MIN_VALUE || shift >= 31 || shift <= -31) {
-                return null;
-            }
-            int right = shift > 0 ? 0 : -shift;
-            c[0][f] = multiplier;
-            c[1][f] = 32 + (shift > 0 ? shift : 0);
-            c[2][f] = right;
-            c[3][f] = (1L << right) - 1;
-            c[4][f] = ((1L << right) - 1) >> 1;
-        }
-        for (int f = n; f < blocks * BLOCK; f++) {
-            c[1][f] = 32;
-        }
-        return c;
     }
 
     /**
@@ -173,12 +138,9 @@ final class Conv1dVector {
         int paddedSteps = Math.max(inSteps + g.padLeft(), outSteps + (kernel - 1) * g.dilationW());
         this.pairs = new long[paddedSteps * pairsPerStep];
         this.inputOffset = g.padLeft() * pairsPerStep;
-        long[][] fixed = rq instanceof Requantizer.FixedPointMultiplier m ? fixedConstants(m, blocks) : null;
-        this.fixedMultiplier = fixed == null ? null : fixed[0];
-        this.fixedLeft = fixed == null ? null : fixed[1];
-        this.fixedRight = fixed == null ? null : fixed[2];
-        this.fixedMask = fixed == null ? null : fixed[3];
-        this.fixedHalf = fixed == null ? null : fixed[4];
+        // 64-bit lanes with per-lane arithmetic shifts need 512-bit vectors (no such shift in AVX2).
+        this.fixed = rq instanceof Requantizer.FixedPointMultiplier m && WIDE_512
+                ? FixedPointLanes.of(m.multipliers(), m.shifts(), blocks * BLOCK) : null;
         if (rq instanceof Requantizer.FloatMultiplier m) {
             this.scales = new float[blocks * lanes];
             for (int f = 0; f < filters; f++) {
@@ -221,7 +183,7 @@ final class Conv1dVector {
             requantize(y);
             return;
         }
-        if (fixedMultiplier != null) {
+        if (fixed != null) {
             requantizeFixed(y);
             return;
         }
@@ -383,15 +345,15 @@ final class Conv1dVector {
                     .add(IntVector.fromArray(WIDE, bias, i))
                     .reinterpretAsLongs()
                     .lanewise(VectorOperators.ASHR, 32);
-            LongVector ab = acc.lanewise(VectorOperators.LSHL, LongVector.fromArray(PAIRS, fixedLeft, c))
+            LongVector ab = acc.lanewise(VectorOperators.LSHL, LongVector.fromArray(PAIRS, fixed.left(), c))
                     .lanewise(VectorOperators.ASHR, 32)
-                    .mul(LongVector.fromArray(PAIRS, fixedMultiplier, c));
+                    .mul(LongVector.fromArray(PAIRS, fixed.multiplier(), c));
             LongVector s = ab.add(ab.lanewise(VectorOperators.ASHR, 63).and(1L - (1L << 31)).add(1L << 30));
             LongVector h = s.add(s.lanewise(VectorOperators.ASHR, 63).and((1L << 31) - 1))
                     .lanewise(VectorOperators.ASHR, 31);
-            LongVector threshold = LongVector.fromArray(PAIRS, fixedHalf, c).add(h.lanewise(VectorOperators.LSHR, 63));
-            LongVector q = h.lanewise(VectorOperators.ASHR, LongVector.fromArray(PAIRS, fixedRight, c))
-                    .add(threshold.sub(h.and(LongVector.fromArray(PAIRS, fixedMask, c)))
+            LongVector threshold = LongVector.fromArray(PAIRS, fixed.half(), c).add(h.lanewise(VectorOperators.LSHR, 63));
+            LongVector q = h.lanewise(VectorOperators.ASHR, LongVector.fromArray(PAIRS, fixed.right(), c))
+                    .add(threshold.sub(h.and(LongVector.fromArray(PAIRS, fixed.mask(), c)))
                             .lanewise(VectorOperators.LSHR, 63))
                     .add(zeroPoint)
                     .max(min)

@@ -34,11 +34,7 @@ final class SlidingVector {
      * multiplier, 32 + left shift, right shift, its mask and half of it (as in {@link Conv1dVector}).
      * Else null.
      */
-    private final long[] fixedMultiplier;
-    private final long[] fixedLeft;
-    private final long[] fixedRight;
-    private final long[] fixedMask;
-    private final long[] fixedHalf;
+    private final FixedPointLanes fixed;
     private final int min;
     private final int max;
     /** tflm's MEAN with the same arithmetic, when its multiplier takes the inlined path; else null. */
@@ -49,11 +45,11 @@ final class SlidingVector {
 
     /** {@link #assemble} with tflm's requantization. */
     private void assembleFixed(int[] plan, int p, int slots, int[] bias, int[] partials, int shift, int[] levels) {
-        LongVector multiplier = LongVector.fromArray(LONGS, fixedMultiplier, 0);
-        LongVector left = LongVector.fromArray(LONGS, fixedLeft, 0);
-        LongVector right = LongVector.fromArray(LONGS, fixedRight, 0);
-        LongVector mask = LongVector.fromArray(LONGS, fixedMask, 0);
-        LongVector half = LongVector.fromArray(LONGS, fixedHalf, 0);
+        LongVector multiplier = LongVector.fromArray(LONGS, fixed.multiplier(), 0);
+        LongVector left = LongVector.fromArray(LONGS, fixed.left(), 0);
+        LongVector right = LongVector.fromArray(LONGS, fixed.right(), 0);
+        LongVector mask = LongVector.fromArray(LONGS, fixed.mask(), 0);
+        LongVector half = LongVector.fromArray(LONGS, fixed.half(), 0);
         for (int s = 0; s < slots; s++) {
             IntVector acc = IntVector.fromArray(INTS, bias, plan[p]);
             int n = plan[p + 1];
@@ -118,18 +114,13 @@ final class SlidingVector {
         this.mean = m instanceof Mean.FloatMean fm && Float.isFinite(fm.scale()) && Float.isFinite(fm.offset())
                 ? fm : null;
         Requantizer.FloatMultiplier rq = requantizer instanceof Requantizer.FloatMultiplier f ? f : null;
-        long[][] fixed = requantizer instanceof Requantizer.FixedPointMultiplier f && WIDE_LONGS
-                ? fixedConstants(f.multipliers(), f.shifts()) : null;
-        this.fixedMultiplier = fixed == null ? null : fixed[0];
-        this.fixedLeft = fixed == null ? null : fixed[1];
-        this.fixedRight = fixed == null ? null : fixed[2];
-        this.fixedMask = fixed == null ? null : fixed[3];
-        this.fixedHalf = fixed == null ? null : fixed[4];
+        this.fixed = requantizer instanceof Requantizer.FixedPointMultiplier f && WIDE_LONGS
+                ? FixedPointLanes.of(f.multipliers(), f.shifts(), FILTERS) : null;
         Requantizer.FixedPointMultiplier f = requantizer instanceof Requantizer.FixedPointMultiplier x ? x : null;
         this.min = f == null ? 0 : f.min();
         this.max = f == null ? 0 : f.max();
         this.integerMean = m instanceof Mean.IntegerMean im && WIDE_LONGS
-                && fixedConstants(new int[] {im.multiplier()}, new int[] {im.shift()}) != null ? im : null;
+                && FixedPointLanes.of(new int[] {im.multiplier()}, new int[] {im.shift()}, FILTERS) != null ? im : null;
         this.scales = rq == null ? null : java.util.Arrays.copyOf(rq.scales(), FILTERS);
         this.lo = rq == null ? 0 : rq.min() - rq.zeroPoint();
         this.hi = rq == null ? 0 : rq.max() - rq.zeroPoint();
@@ -139,25 +130,6 @@ final class SlidingVector {
     /** 64-bit lanes with per-lane arithmetic shifts need 512-bit vectors (AVX-512). */
     private static final boolean WIDE_LONGS = IntVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
     private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_512;
-
-    /** Per filter (padded to 8 with the first's): Conv1dVector's constants, or null if one needs the per-value path. */
-    private static long[][] fixedConstants(int[] multipliers, int[] shifts) {
-        long[][] c = new long[5][FILTERS];
-        for (int f = 0; f < FILTERS; f++) {
-            int multiplier = multipliers[f % multipliers.length];
-            int shift = shifts[f % shifts.length];
-            if (multiplier == Integer.MIN_VALUE || shift >= 31 || shift <= -31) {
-                return null;
-            }
-            int right = shift > 0 ? 0 : -shift;
-            c[0][f] = multiplier;
-            c[1][f] = 32 + (shift > 0 ? shift : 0);
-            c[2][f] = right;
-            c[3][f] = (1L << right) - 1;
-            c[4][f] = ((1L << right) - 1) >> 1;
-        }
-        return c;
-    }
 
     /**
      * {@link Requantizer.FixedPointMultiplier}'s inlined loop in long lanes, as {@link
@@ -228,7 +200,7 @@ final class SlidingVector {
 
     /** Whether {@link #assemble} can run (float requantization, or fixed point on the inlined path). */
     boolean requantizes() {
-        return scales != null || fixedMultiplier != null;
+        return scales != null || fixed != null;
     }
 
     /** {@link #assemble}'s accumulators, not requantized, into {@code acc} at slot · 8. */
@@ -291,9 +263,9 @@ final class SlidingVector {
         IntVector q = scales != null
                 ? requantizeFloat(acc, FloatVector.fromArray(FLOATS, scales, 0), lo, hi,
                         zeroPoint - Float.floatToRawIntBits(MAGIC))
-                : fixed(acc, LongVector.fromArray(LONGS, fixedMultiplier, 0), LongVector.fromArray(LONGS, fixedLeft, 0),
-                        LongVector.fromArray(LONGS, fixedRight, 0), LongVector.fromArray(LONGS, fixedMask, 0),
-                        LongVector.fromArray(LONGS, fixedHalf, 0), zeroPoint, min, max);
+                : fixed(acc, LongVector.fromArray(LONGS, fixed.multiplier(), 0), LongVector.fromArray(LONGS, fixed.left(), 0),
+                        LongVector.fromArray(LONGS, fixed.right(), 0), LongVector.fromArray(LONGS, fixed.mask(), 0),
+                        LongVector.fromArray(LONGS, fixed.half(), 0), zeroPoint, min, max);
         q.intoArray(denseOut, 0);
         for (int u = 0; u < units; u++) {
             y[u] = (byte) denseOut[u];
