@@ -50,14 +50,9 @@ final class SlidingVector {
         LongVector right = LongVector.fromArray(LONGS, fixed.right(), 0);
         LongVector mask = LongVector.fromArray(LONGS, fixed.mask(), 0);
         LongVector half = LongVector.fromArray(LONGS, fixed.half(), 0);
-        for (int s = 0; s < slots; s++) {
-            IntVector acc = IntVector.fromArray(INTS, bias, plan[p]);
-            int n = plan[p + 1];
-            p += 2;
-            for (int end = p + n; p < end; p++) {
-                acc = acc.add(IntVector.fromArray(INTS, partials, plan[p] + shift));
-            }
-            fixed(acc, multiplier, left, right, mask, half, zeroPoint, min, max).intoArray(levels, s * FILTERS);
+        for (int s = 0; s < slots; s++, p = next(plan, p)) {
+            fixed(slot(plan, p, bias, partials, shift), multiplier, left, right, mask, half, zeroPoint, min, max)
+                    .intoArray(levels, s * FILTERS);
         }
     }
 
@@ -205,15 +200,23 @@ final class SlidingVector {
 
     /** {@link #assemble}'s accumulators, not requantized, into {@code acc} at slot · 8. */
     void sum(int[] plan, int p, int slots, int[] bias, int[] partials, int shift, int[] acc) {
-        for (int s = 0; s < slots; s++) {
-            IntVector a = IntVector.fromArray(INTS, bias, plan[p]);
-            int n = plan[p + 1];
-            p += 2;
-            for (int end = p + n; p < end; p++) {
-                a = a.add(IntVector.fromArray(INTS, partials, plan[p] + shift));
-            }
-            a.intoArray(acc, s * FILTERS);
+        for (int s = 0; s < slots; s++, p = next(plan, p)) {
+            slot(plan, p, bias, partials, shift).intoArray(acc, s * FILTERS);
         }
+    }
+
+    /** One position of a plan (entry p): its bias plus its taps' partial sums. */
+    private static IntVector slot(int[] plan, int p, int[] bias, int[] partials, int shift) {
+        IntVector acc = IntVector.fromArray(INTS, bias, plan[p]);
+        for (int i = p + 2, end = i + plan[p + 1]; i < end; i++) {
+            acc = acc.add(IntVector.fromArray(INTS, partials, plan[i] + shift));
+        }
+        return acc;
+    }
+
+    /** The plan entry after the position at entry p. */
+    private static int next(int[] plan, int p) {
+        return p + 2 + plan[p + 1];
     }
 
     /**
@@ -228,14 +231,9 @@ final class SlidingVector {
         }
         int magicBits = Float.floatToRawIntBits(MAGIC);
         FloatVector scale = FloatVector.fromArray(FLOATS, scales, 0);
-        for (int s = 0; s < slots; s++) {
-            IntVector acc = IntVector.fromArray(INTS, bias, plan[p]);
-            int n = plan[p + 1];
-            p += 2;
-            for (int end = p + n; p < end; p++) {
-                acc = acc.add(IntVector.fromArray(INTS, partials, plan[p] + shift));
-            }
-            requantizeFloat(acc, scale, lo, hi, zeroPoint - magicBits).intoArray(levels, s * FILTERS);
+        for (int s = 0; s < slots; s++, p = next(plan, p)) {
+            requantizeFloat(slot(plan, p, bias, partials, shift), scale, lo, hi, zeroPoint - magicBits)
+                    .intoArray(levels, s * FILTERS);
         }
     }
 
