@@ -24,13 +24,9 @@ public final class Decoder {
 
     public static double toDouble(long bits, DataType type) {
         return switch (type) {
-            case INT16 -> (short) bits;
-            case UINT16 -> bits & 0xFFFFL;
-            case INT32 -> (int) bits;
-            case UINT32 -> bits & 0xFFFF_FFFFL;
-            case INT64 -> bits;
             case FLOAT32 -> Float.intBitsToFloat((int) bits);
             case FLOAT64 -> Double.longBitsToDouble(bits);
+            case INT16, UINT16, INT32, UINT32, INT64 -> toLong(bits, type);
         };
     }
 
