@@ -1,12 +1,13 @@
 package io.flatline.schemas.serde;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.flatline.schemas.Alert;
@@ -22,9 +23,12 @@ import io.flatline.schemas.Quality;
 import io.flatline.schemas.SensorReading;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
-import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.kafka.common.errors.SerializationException;
@@ -66,9 +70,10 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
 
     private final Class<T> type;
     private final Schema schema;
-    private final BinaryMessageEncoder<T> encoder;
-    private final BinaryMessageDecoder<T> decoder;
-    private final Set<Long> known;
+    private final byte[] header;
+    private final SpecificDatumWriter<T> writer;
+    /** A reader per known writer schema, by fingerprint: the current one, then the older versions. */
+    private final Map<Long, SpecificDatumReader<T>> readers;
 
     SingleObjectSerde(Class<T> type) {
         this(type, null);
@@ -79,62 +84,76 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
         this.type = type;
         SpecificData model = SpecificData.getForClass(type);
         this.schema = model.getSchema(type);
-        this.encoder = new BinaryMessageEncoder<>(model, schema);
-        List<Schema> versions = history == null ? SchemaHistory.versionsOf(schema.getFullName()) : history;
-        this.decoder = new BinaryMessageDecoder<>(model, schema);
-        versions.forEach(decoder::addSchema);
-        this.known = new LinkedHashSet<>();
-        known.add(SchemaNormalization.parsingFingerprint64(schema));
-        versions.forEach(v -> known.add(SchemaNormalization.parsingFingerprint64(v)));
+        this.header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN).put(MARKER_0).put(MARKER_1)
+                .putLong(SchemaNormalization.parsingFingerprint64(schema)).array();
+        this.writer = new SpecificDatumWriter<>(schema, model);
+        this.readers = new LinkedHashMap<>();
+        readers.put(SchemaNormalization.parsingFingerprint64(schema), new SpecificDatumReader<>(schema, schema, model));
+        for (Schema version : history == null ? SchemaHistory.versionsOf(schema.getFullName()) : history) {
+            readers.putIfAbsent(SchemaNormalization.parsingFingerprint64(version),
+                    new SpecificDatumReader<>(version, schema, model));
+        }
     }
 
     public Schema schema() {
         return schema;
     }
 
+    /**
+     * Avro's own single-object encoder writes through a direct (unbuffered) binary encoder and copies the
+     * result twice; a buffered encoder into a per-thread stream halves the cost, which shows on the streams
+     * application's hot path (one prediction per reading). The bytes are the same.
+     */
     @Override
     public byte[] serialize(String topic, T data) {
         if (data == null) {
             return null;
         }
+        Encoding encoding = ENCODING.get();
         try {
-            ByteBuffer buffer = encoder.encode(data);
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.get(bytes);
-            return bytes;
+            encoding.out.reset();
+            encoding.out.write(header);
+            encoding.encoder = EncoderFactory.get().binaryEncoder(encoding.out, encoding.encoder);
+            writer.write(data, encoding.encoder);
+            encoding.encoder.flush();
+            return encoding.out.toByteArray();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Cannot encode a " + type.getSimpleName() + " for topic " + topic
                     + ": " + e.getMessage(), e);
         }
     }
 
+    /** Reads the datum straight from the array, resolving it from the schema its fingerprint names. */
     @Override
     public T deserialize(String topic, byte[] data) {
         if (data == null) {
             return null;
         }
-        checkHeader(topic, data);
+        SpecificDatumReader<T> reader = readerFor(topic, data);
         try {
-            return decoder.decode(data);
+            return reader.read(null, DecoderFactory.get().binaryDecoder(data, HEADER_LENGTH,
+                    data.length - HEADER_LENGTH, null));
         } catch (IOException | RuntimeException e) {
             throw new SerializationException(where(topic) + "is a broken " + type.getSimpleName()
                     + " datum (" + data.length + " bytes; " + rootMessage(e) + ")", e);
         }
     }
 
-    private void checkHeader(String topic, byte[] data) {
+    private SpecificDatumReader<T> readerFor(String topic, byte[] data) {
         if (data.length < HEADER_LENGTH || data[0] != MARKER_0 || data[1] != MARKER_1) {
             throw new SerializationException(where(topic) + "is not Avro single-object encoding (expected the marker"
                     + " C3 01 and an 8-byte schema fingerprint, got " + data.length + " bytes starting "
                     + preview(data) + ")");
         }
-        long fingerprint = ByteBuffer.wrap(data, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
-        if (!known.contains(fingerprint)) {
+        long fingerprint = ByteBuffer.wrap(data, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        SpecificDatumReader<T> reader = readers.get(fingerprint);
+        if (reader == null) {
             throw new SerializationException(where(topic) + "was written with a schema this reader does not know"
                     + " (fingerprint " + hex(fingerprint) + "); it reads " + schema.getFullName() + " written with "
-                    + known.stream().map(SingleObjectSerde::hex).collect(Collectors.joining(", "))
+                    + readers.keySet().stream().map(SingleObjectSerde::hex).collect(Collectors.joining(", "))
                     + ". Upgrade this consumer, or check that the topic carries " + type.getSimpleName() + " records.");
         }
+        return reader;
     }
 
     private String where(String topic) {
@@ -157,6 +176,14 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
         }
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
+
+    /** A thread's reusable output: serializers are shared by every stream thread of an application. */
+    private static final class Encoding {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        BinaryEncoder encoder;
+    }
+
+    private static final ThreadLocal<Encoding> ENCODING = ThreadLocal.withInitial(Encoding::new);
 
     @Override
     public Serializer<T> serializer() {

@@ -6,8 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.flatline.schemas.BoardInference;
 import io.flatline.schemas.SampleRecords;
@@ -19,6 +24,9 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
@@ -57,6 +65,51 @@ class SingleObjectSerdeTest {
         GenericRecord generic = new org.apache.avro.generic.GenericDatumReader<GenericRecord>(fromFile).read(null,
                 org.apache.avro.io.DecoderFactory.get().binaryDecoder(bytes, 10, bytes.length - 10, null));
         assertThat(generic.get("deviceId").toString()).isEqualTo("press-07");
+    }
+
+    @ParameterizedTest
+    @MethodSource("records")
+    @SuppressWarnings("unchecked")
+    <T extends SpecificRecord> void writesTheBytesOfAvrosOwnMessageEncoderAndReadsThem(T record) throws Exception {
+        Serde<T> serde = FlatlineSerdes.forClass((Class<T>) record.getClass());
+        SpecificData model = SpecificData.getForClass(record.getClass());
+        ByteBuffer avro = new BinaryMessageEncoder<T>(model, record.getSchema()).encode(record);
+        byte[] theirs = new byte[avro.remaining()];
+        avro.get(theirs);
+
+        byte[] ours = serde.serializer().serialize("t", record);
+
+        assertThat(ours).isEqualTo(theirs);
+        assertThat(new BinaryMessageDecoder<T>(model, record.getSchema()).decode(ours)).isEqualTo(record);
+        assertThat(serde.deserializer().deserialize("t", theirs)).isEqualTo(record);
+    }
+
+    @Test
+    void encodesCorrectlyFromSeveralThreadsAtOnce() throws Exception {
+        // Kafka Streams shares one serializer among its stream threads; each thread has its own buffers.
+        Serde<SensorReading> serde = FlatlineSerdes.forClass(SensorReading.class);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                String device = "press-" + t;
+                results.add(pool.submit(() -> {
+                    int checked = 0;
+                    for (long seq = 0; seq < 5_000; seq++) {
+                        SensorReading reading = SampleRecords.sensorReading(device, seq);
+                        assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", reading)))
+                                .isEqualTo(reading);
+                        checked++;
+                    }
+                    return checked;
+                }));
+            }
+            for (Future<Integer> result : results) {
+                assertThat(result.get(60, TimeUnit.SECONDS)).isEqualTo(5_000);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
