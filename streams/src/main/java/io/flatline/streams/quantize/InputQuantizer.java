@@ -76,20 +76,16 @@ public final class InputQuantizer {
 
     /** How many distinct int8 levels a window uses: few levels are the first sign of an input that collapsed. */
     public static int distinctLevels(byte[] window) {
-        // A bitset of the 256 levels, set without branches: a branch per byte on "seen before?" mispredicts
-        // on every new level and showed in the stream thread's profile.
-        long l0 = 0;
-        long l1 = 0;
-        long l2 = 0;
-        long l3 = 0;
+        // Marks in a table, then counts: the stores do not depend on each other, where a bitset's OR into one
+        // of four words chained every byte to the one before (measured 4-5x slower on a 50x10 window).
+        byte[] seen = new byte[256];
         for (byte b : window) {
-            long bit = 1L << b;
-            int word = (b & 0xFF) >>> 6;
-            l0 |= word == 0 ? bit : 0;
-            l1 |= word == 1 ? bit : 0;
-            l2 |= word == 2 ? bit : 0;
-            l3 |= word == 3 ? bit : 0;
+            seen[b & 0xFF] = 1;
         }
-        return Long.bitCount(l0) + Long.bitCount(l1) + Long.bitCount(l2) + Long.bitCount(l3);
+        int levels = 0;
+        for (byte s : seen) {
+            levels += s;
+        }
+        return levels;
     }
 }
