@@ -29,7 +29,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +46,7 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
     private final PipelineCounters counters;
     private final Map<String, ReferenceModel.Runner> runners = new HashMap<>();
     private ProcessorContext<String, SpecificRecord> context;
-    private KeyValueStore<String, ReferenceState> states;
+    private HeldValues<ReferenceState> states;
 
     InferenceProcessor(ModelConfig config, ReferenceModel model, PipelineCounters counters) {
         this.config = config;
@@ -59,7 +58,7 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        this.states = context.getStateStore(StoreNames.WINDOWS);
+        this.states = new HeldValues<>(context.getStateStore(StoreNames.WINDOWS));
     }
 
     @Override

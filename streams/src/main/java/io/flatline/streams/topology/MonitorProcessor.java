@@ -38,8 +38,8 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, Reference> referenceWindows;
     private KeyValueStore<String, Long> referenceCrcs;
-    private KeyValueStore<String, BoardMonitor.State> boards;
-    private KeyValueStore<String, DeviceHealth> health;
+    private HeldValues<BoardMonitor.State> boards;
+    private HeldValues<DeviceHealth> health;
 
     MonitorProcessor(BoardMonitor.Settings settings, int outputs, PipelineCounters counters) {
         this.settings = settings;
@@ -52,8 +52,8 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
         this.context = context;
         this.referenceWindows = context.getStateStore(StoreNames.REFERENCE_WINDOWS);
         this.referenceCrcs = context.getStateStore(StoreNames.REFERENCE_CRCS);
-        this.boards = context.getStateStore(StoreNames.BOARDS);
-        this.health = context.getStateStore(StoreNames.HEALTH);
+        this.boards = new HeldValues<>(context.getStateStore(StoreNames.BOARDS));
+        this.health = new HeldValues<>(context.getStateStore(StoreNames.HEALTH));
     }
 
     @Override
@@ -135,12 +135,14 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
      */
     private void progress(String device, Record<String, SpecificRecord> in, Prediction prediction) {
         DeviceHealth before = health.get(device);
-        DeviceHealth after = changed(device, in, before,
-                h -> h.setLastSeq(prediction.getWindowEndSeq()).setLabel(prediction.getLabel()));
-        if (before == null || mattersChanged(before, after)) {
-            health.put(device, after);
-            context.forward(in.withValue(after));
+        long seq = prediction.getWindowEndSeq();
+        if (before != null && heartbeat(before.getLastSeq()) == heartbeat(seq)
+                && prediction.getLabel().equals(before.getLabel())) {
+            return;
         }
+        DeviceHealth after = changed(device, in, before, h -> h.setLastSeq(seq).setLabel(prediction.getLabel()));
+        health.put(device, after);
+        context.forward(in.withValue(after));
     }
 
     /**
@@ -171,11 +173,15 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
     }
 
     private static boolean mattersChanged(DeviceHealth before, DeviceHealth after) {
-        long beforeBeat = before.getLastSeq() == null ? -1 : before.getLastSeq() / HEALTH_HEARTBEAT_WINDOWS;
-        long afterBeat = after.getLastSeq() == null ? -1 : after.getLastSeq() / HEALTH_HEARTBEAT_WINDOWS;
-        return beforeBeat != afterBeat || !java.util.Objects.equals(before.getLabel(), after.getLabel())
+        return heartbeat(before.getLastSeq()) != heartbeat(after.getLastSeq())
+                || !java.util.Objects.equals(before.getLabel(), after.getLabel())
                 || !before.getOpenAlerts().equals(after.getOpenAlerts())
                 || !java.util.Objects.equals(before.getDiagnosis(), after.getDiagnosis());
+    }
+
+    /** Which heartbeat period a seq falls in; -1 before the first. */
+    private static long heartbeat(Long seq) {
+        return seq == null ? -1 : seq / HEALTH_HEARTBEAT_WINDOWS;
     }
 
     private void remember(String device, Prediction prediction) {
