@@ -1,6 +1,8 @@
 package io.flatline.streams.window;
 
-import java.nio.ByteBuffer;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 import org.apache.kafka.common.errors.SerializationException;
@@ -89,30 +91,45 @@ public record WindowState(int size, int channels, byte[] rows, int head, int cou
     private static final byte VERSION = 1;
     private static final int HEADER = 1 + 4 + 4 + 4 + 4 + 8 + 8 + 8;
 
-    /** A version byte, the fields, then the ring: what {@link #fromBytes} reads back. */
-    public byte[] toBytes() {
-        return ByteBuffer.allocate(HEADER + rows.length).put(VERSION).putInt(size).putInt(channels).putInt(head)
-                .putInt(count).putLong(appended).putLong(lastSeq).putLong(lastTimestamp).put(rows).array();
+    /** How many bytes {@link #writeTo} writes. */
+    public int binarySize() {
+        return HEADER + rows.length;
     }
 
-    public static WindowState fromBytes(byte[] data) {
-        ByteBuffer in = ByteBuffer.wrap(data);
-        if (data.length < HEADER || in.get() != VERSION) {
-            throw new SerializationException("Not a Flatline window state (" + data.length + " bytes)");
+    /**
+     * A version byte, the fields, then the ring: what {@link #readFrom} reads back. Written straight into the
+     * caller's stream: the store writes one of these on every reading.
+     */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeByte(VERSION);
+        out.writeInt(size);
+        out.writeInt(channels);
+        out.writeInt(head);
+        out.writeInt(count);
+        out.writeLong(appended);
+        out.writeLong(lastSeq);
+        out.writeLong(lastTimestamp);
+        out.write(rows);
+    }
+
+    /** Reads what {@link #writeTo} wrote, {@code length} bytes of it. */
+    public static WindowState readFrom(DataInput in, int length) throws IOException {
+        if (length < HEADER || in.readByte() != VERSION) {
+            throw new SerializationException("Not a Flatline window state (" + length + " bytes)");
         }
-        int size = in.getInt();
-        int channels = in.getInt();
-        int head = in.getInt();
-        int count = in.getInt();
-        long appended = in.getLong();
-        long lastSeq = in.getLong();
-        long lastTimestamp = in.getLong();
-        if (size < 1 || channels < 1 || (long) size * channels != in.remaining()) {
+        int size = in.readInt();
+        int channels = in.readInt();
+        int head = in.readInt();
+        int count = in.readInt();
+        long appended = in.readLong();
+        long lastSeq = in.readLong();
+        long lastTimestamp = in.readLong();
+        if (size < 1 || channels < 1 || (long) size * channels != length - HEADER) {
             throw new SerializationException("A window state of " + size + "x" + channels + " holds "
-                    + in.remaining() + " bytes of rows");
+                    + (length - HEADER) + " bytes of rows");
         }
-        byte[] rows = new byte[in.remaining()];
-        in.get(rows);
+        byte[] rows = new byte[length - HEADER];
+        in.readFully(rows);
         return new WindowState(size, channels, rows, head, count, appended, lastSeq, lastTimestamp);
     }
 }

@@ -3,6 +3,7 @@ package io.flatline.streams.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.HexFormat;
 import java.util.List;
 
 import io.flatline.schemas.AlertKind;
@@ -43,6 +44,34 @@ class StoreSerdesTest {
         ReferenceState fresh = ReferenceState.empty(50, 10);
         assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", fresh))).isEqualTo(fresh);
     }
+
+    /**
+     * A restarted instance restores its windows from the changelog an older version wrote: the layout is pinned
+     * here, byte for byte, and changes only with a new version byte and a reader for the old one.
+     */
+    @Test
+    void writesReferenceStatesInTheLayoutTheChangelogsAlreadyHold() {
+        WindowState window = WindowState.empty(2, 2).accept(7, 1000, new byte[] {1, -1}, new WindowPolicy(2, 1,
+                WindowPolicy.GapPolicy.RESET, WindowPolicy.BadQualityPolicy.SKIP)).state();
+        ReferenceState state = new ReferenceState(window, new RunState(new byte[] {5}, 3, 7, 5, 2, 9, -1, 0, true,
+                false), List.of(new OpenAlert(AlertKind.STUCK_OUTPUT, new Verdict(Diagnosis.BOARD_RUNTIME, "e"))));
+
+        byte[] bytes = StoreSerdes.referenceState().serializer().serialize("t", state);
+
+        assertThat(HexFormat.of().formatHex(bytes)).isEqualTo(LAYOUT_V1);
+    }
+
+    /** The bytes of version 1 of the layout, field by field, as every release up to commit 4d0db30 wrote them. */
+    private static final String LAYOUT_V1 = "01" + "0000002d"
+            // the window: version, size, channels, head, count, appended, last seq, last timestamp, ring
+            + "01" + "00000002" + "00000002" + "00000001" + "00000001" + "0000000000000001" + "0000000000000007"
+            + "00000000000003e8" + "01ff0000"
+            // the run: present, net_out, first and last seq, length, distinct inputs, last input, stale first
+            // seq, stale run, stuck open, stale open
+            + "01" + "0001" + "05" + "0000000000000003" + "0000000000000007" + "00000005" + "00000002"
+            + "0000000000000009" + "ffffffffffffffff" + "00000000" + "01" + "00"
+            // one open verdict: kind, diagnosis, evidence
+            + "00000001" + "000c" + "535455434b5f4f5554505554" + "000d" + "424f4152445f52554e54494d45" + "0001" + "65";
 
     @Test
     void refusesBytesOfAnotherLayout() {

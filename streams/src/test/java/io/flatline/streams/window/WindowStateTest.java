@@ -1,10 +1,18 @@
 package io.flatline.streams.window;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 
 import io.flatline.streams.window.WindowPolicy.BadQualityPolicy;
 import io.flatline.streams.window.WindowPolicy.GapPolicy;
 import io.flatline.streams.window.WindowState.Outcome;
+import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 class WindowStateTest {
@@ -75,11 +83,28 @@ class WindowStateTest {
     }
 
     @Test
-    void survivesItsBinaryForm() {
+    void survivesItsBinaryForm() throws IOException {
         WindowState s = WindowState.empty(3, 2);
         for (int seq = 1; seq <= 4; seq++) {
             s = s.accept(seq, seq, row(seq), STRIDE_1).state();
         }
-        assertThat(WindowState.fromBytes(s.toBytes())).isEqualTo(s);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        s.writeTo(new DataOutputStream(bytes));
+        assertThat(bytes.size()).isEqualTo(s.binarySize());
+
+        WindowState read = WindowState.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
+                bytes.size());
+
+        assertThat(read).isEqualTo(s);
+    }
+
+    @Test
+    void refusesABinaryFormWhoseRingDoesNotFitItsShape() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        WindowState.empty(3, 2).writeTo(new DataOutputStream(bytes));
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+
+        assertThatThrownBy(() -> WindowState.readFrom(in, bytes.size() + 1))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("3x2 holds 7 bytes of rows");
     }
 }
