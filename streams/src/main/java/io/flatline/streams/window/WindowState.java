@@ -60,10 +60,11 @@ public record WindowState(int size, int channels, byte[] rows, int head, int cou
     /** The window as the model takes it: oldest reading first, time-major. */
     public byte[] window() {
         byte[] out = new byte[count * channels];
+        // Until the ring is full its rows start at 0 in order; once full, the oldest is at head: two runs.
         int oldest = full() ? head : 0;
-        for (int i = 0; i < count; i++) {
-            System.arraycopy(rows, ((oldest + i) % size) * channels, out, i * channels, channels);
-        }
+        int toEnd = (Math.min(size - oldest, count)) * channels;
+        System.arraycopy(rows, oldest * channels, out, 0, toEnd);
+        System.arraycopy(rows, 0, out, toEnd, out.length - toEnd);
         return out;
     }
 

@@ -83,6 +83,22 @@ class WindowStateTest {
     }
 
     @Test
+    void theWindowIsTheLastReadingsOldestFirstAtEveryFillAndWrap() {
+        for (int size = 1; size <= 5; size++) {
+            WindowPolicy policy = new WindowPolicy(size, 1, GapPolicy.RESET, BadQualityPolicy.SKIP);
+            WindowState s = WindowState.empty(size, 2);
+            for (int seq = 1; seq <= 3 * size + 1; seq++) {
+                s = s.accept(seq, seq, row(seq), policy).state();
+                byte[] expected = new byte[Math.min(seq, size) * 2];
+                for (int i = 0; i < expected.length / 2; i++) {
+                    System.arraycopy(row(seq - expected.length / 2 + 1 + i), 0, expected, 2 * i, 2);
+                }
+                assertThat(s.window()).as("size %d after %d readings", size, seq).containsExactly(expected);
+            }
+        }
+    }
+
+    @Test
     void survivesItsBinaryForm() throws IOException {
         WindowState s = WindowState.empty(3, 2);
         for (int seq = 1; seq <= 4; seq++) {
