@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,7 +63,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and reading→prediction latency at half the Flatline's throughput. Runs only when asked:
  * {@code -Dflatline.bench.devices=200 [-Dflatline.bench.readings=1500] [-Dflatline.bench.partitions=6]
  * [-Dflatline.bench.threads=1] [-Dflatline.bench.seconds=40] [-Dflatline.bench.latency.seconds=30]
- * [-Dflatline.bench.commit.ms=100] [-Dflatline.bench.jfr=/tmp/flatline.jfr]}.
+ * [-Dflatline.bench.commit.ms=100] [-Dflatline.bench.jfr=/tmp/flatline.jfr]
+ * [-Dflatline.bench.property.KEY=VALUE ...]}.
  *
  * <p>One embedded broker in this JVM (the shared one) serves every phase, one after the other:
  * <ol>
@@ -204,7 +206,7 @@ class PipelineBenchmark {
         String result = String.format(Locale.ROOT, """
                 ==== BENCH streams ====
                 BENCH settings devices=%d readings/device=%d input-records=%d partitions=%d num.stream.threads=%d \
-                processing.guarantee=exactly_once_v2 commit.interval.ms=%s cores=%d load-average=%.1f->%.1f
+                processing.guarantee=exactly_once_v2 commit.interval.ms=%s cores=%d load-average=%.1f->%.1f properties=%s
                 BENCH throughput streams-passthrough %s
                 BENCH throughput plain-loop          %s
                 BENCH throughput flatline            %s predictions=%d
@@ -214,7 +216,7 @@ class PipelineBenchmark {
                 cpu-cores=%.2f (target p99 <= 250 ms: %s)
                 ==== end ====
                 """, devices, readings, total, partitions, threads, commitMs,
-                Runtime.getRuntime().availableProcessors(), load0, load1,
+                Runtime.getRuntime().availableProcessors(), load0, load1, extraProperties(),
                 passthrough, loop, flatline, predictions, written,
                 flatline.rate / passthrough.rate, flatline.rate / loop.rate,
                 flatline.rate / passthrough.rate >= 0.5 ? "met" : "NOT met",
@@ -231,8 +233,22 @@ class PipelineBenchmark {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads));
         props.put(StreamsSettings.PARTITIONS, String.valueOf(partitions));
+        props.putAll(extraProperties());
         return props;
     }
+
+    /**
+     * {@code -Dflatline.bench.property.KEY=VALUE}: a Kafka Streams or client setting for every application of the
+     * run alike (passthrough, Flatline, latency), to measure a setting without editing code.
+     */
+    private static Map<String, String> extraProperties() {
+        Map<String, String> extra = new TreeMap<>();
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(EXTRA_PROPERTY))
+                .forEach(k -> extra.put(k.substring(EXTRA_PROPERTY.length()), System.getProperty(k)));
+        return extra;
+    }
+
+    private static final String EXTRA_PROPERTY = "flatline.bench.property.";
 
     private void flatlineTopics(Map<String, String> props, String prefix) {
         for (String id : Topics.ids()) {
