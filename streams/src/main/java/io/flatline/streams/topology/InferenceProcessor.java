@@ -23,6 +23,7 @@ import io.flatline.streams.diagnose.Diagnoser;
 import io.flatline.streams.diagnose.Verdict;
 import io.flatline.streams.infer.ReferenceModel;
 import io.flatline.streams.quantize.InputQuantizer;
+import io.flatline.streams.quantize.LevelCounter;
 import io.flatline.streams.window.WindowPolicy.BadQualityPolicy;
 import io.flatline.streams.window.WindowState;
 import org.apache.avro.specific.SpecificRecord;
@@ -44,9 +45,16 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
     private final ReferenceModel model;
     private final InputQuantizer quantizer;
     private final PipelineCounters counters;
-    private final Map<String, ReferenceModel.Runner> runners = new HashMap<>();
+    private final Map<String, Incremental> incremental = new HashMap<>();
     private ProcessorContext<String, SpecificRecord> context;
     private HeldValues<ReferenceState> states;
+
+    /**
+     * What the reference keeps of a device in memory only: both check that a window follows on from the last
+     * one before they reuse anything, so they need no store and survive nothing.
+     */
+    private record Incremental(ReferenceModel.Runner runner, LevelCounter levels) {
+    }
 
     InferenceProcessor(ModelConfig config, ReferenceModel model, PipelineCounters counters) {
         this.config = config;
@@ -114,8 +122,10 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
         WindowState state = current.window();
         byte[] window = state.window();
         boolean slid = state.appended() > state.size();
-        byte[] netOut = runners.computeIfAbsent(device, d -> model.newRunner())
-                .run(window, slid ? config.window().stride() : -1);
+        int newRows = slid ? config.window().stride() : -1;
+        Incremental kept = incremental.computeIfAbsent(device,
+                d -> new Incremental(model.newRunner(), new LevelCounter(model.channels())));
+        byte[] netOut = kept.runner().run(window, newRows);
         long crc = InputQuantizer.crc32(window);
         Instant at = Instant.ofEpochMilli(state.lastTimestamp());
         List<Float> probabilities = new ArrayList<>(netOut.length);
@@ -127,7 +137,7 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
                 .setTimestamp(at).setModelId(model.modelId()).setInputCrc32(crc)
                 .setNetOut(ByteBuffer.wrap(netOut)).setProbabilities(probabilities)
                 .setLabel(top < config.labels().size() ? config.labels().get(top) : "class-" + top)
-                .setInputLevels(InputQuantizer.distinctLevels(window)).build();
+                .setInputLevels(kept.levels().levels(window, newRows)).build();
         counters.predictions.incrementAndGet();
         context.forward(in.withKey(device).withValue(prediction));
         return followReference(device, current, netOut, crc, previous, window, at, in);
