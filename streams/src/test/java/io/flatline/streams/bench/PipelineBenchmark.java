@@ -61,10 +61,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Records per second through the Flatline topology against a passthrough on the same broker in the same run,
  * and reading→prediction latency at half the Flatline's throughput. Runs only when asked:
- * {@code -Dflatline.bench.devices=200 [-Dflatline.bench.readings=1500] [-Dflatline.bench.partitions=6]
+ * {@code -Dflatline.bench.devices=200 [-Dflatline.bench.readings=15000] [-Dflatline.bench.partitions=6]
  * [-Dflatline.bench.threads=1] [-Dflatline.bench.seconds=40] [-Dflatline.bench.latency.seconds=30]
  * [-Dflatline.bench.commit.ms=100] [-Dflatline.bench.jfr=/tmp/flatline.jfr]
- * [-Dflatline.bench.property.KEY=VALUE ...]}.
+ * [-Dflatline.bench.repeats=3] [-Dflatline.bench.property.KEY=VALUE ...]}.
  *
  * <p>One embedded broker in this JVM (the shared one) serves every phase, one after the other:
  * <ol>
@@ -79,6 +79,10 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>a fresh Flatline application on fresh topics is fed by a paced producer at half the throughput measured
  *       in (4), and a read_committed consumer of the predictions measures reading→prediction latency.</li>
  * </ol>
+ * (2) and (4) run {@code flatline.bench.repeats} times in turn (the loop once), each on a fresh application
+ * over the same input, and the medians are reported with each pair's ratio: the broker shares this JVM, and
+ * the first passthrough runs on a broker still warming up (measured at half the rate of the later ones), which
+ * flattered a single run's ratio.
  * Throughput is input records consumed (committed, for the Streams applications) per second, sampled every
  * 200 ms, from the end of the warm-up (10 % of the input consumed, and at least devices × 50 records so that
  * every device's window has filled: JIT, task assignment) to the sample where 95 % of the input is consumed, or
@@ -102,7 +106,7 @@ class PipelineBenchmark {
     void throughputAndLatency() throws Exception {
         int devices = Integer.getInteger("flatline.bench.devices", 0);
         assumeThat(devices).as("set -Dflatline.bench.devices=N to run the benchmark").isPositive();
-        int readings = Integer.getInteger("flatline.bench.readings", 5000);
+        int readings = Integer.getInteger("flatline.bench.readings", 15000);
         int partitions = Integer.getInteger("flatline.bench.partitions", 6);
         int threads = Integer.getInteger("flatline.bench.threads", 1);
         int maxSeconds = Integer.getInteger("flatline.bench.seconds", 30);
@@ -110,6 +114,7 @@ class PipelineBenchmark {
         int latencyWarmup = Integer.getInteger("flatline.bench.latency.warmup", 10);
         String commitMs = System.getProperty("flatline.bench.commit.ms", "100");
         String jfr = System.getProperty("flatline.bench.jfr", "");
+        int repeats = Integer.getInteger("flatline.bench.repeats", 3);
 
         EmbeddedKafka kafka = EmbeddedKafka.shared();
         Files.write(dir.resolve("seed.tflite"), SeedModels.bytes(SeedModels.Spec.fieldReport(1)));
@@ -140,54 +145,32 @@ class PipelineBenchmark {
         double produceSeconds = (System.nanoTime() - p0) / 1e9;
         System.out.printf(Locale.ROOT, "BENCH-PHASE produced %d readings in %.1f s%n", total, produceSeconds);
 
-        // (2) Kafka Streams passthrough, same guarantee and settings
-        String passOut = run + ".passthrough";
-        kafka.createTopic(passOut, partitions);
-        Map<String, String> passProps = commonProps(run + "-passthrough", commitMs, threads, partitions);
-        Properties streamsProps = new StreamsSettings(configFile, kafka.bootstrapServers(), passProps, Optional.empty())
-                .streamsProperties();
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .to(passOut, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
-        Phase passthrough;
-        try (Admin admin = kafka.admin(); KafkaStreams streams = new KafkaStreams(builder.build(), streamsProps)) {
-            streams.start();
-            passthrough = measure("streams-passthrough", total, maxSeconds,
-                    committed(admin, run + "-passthrough", input));
-            streams.close(Duration.ofSeconds(30));
-        }
-
-        // (3) plain consumer→producer loop
-        String loopOut = run + ".loop";
-        kafka.createTopic(loopOut, partitions);
-        Phase loop = plainLoop(kafka, input, loopOut, run + "-loop", total, maxSeconds);
-
-        // (4) Flatline
-        Map<String, String> flatProps = commonProps(run + "-flatline", commitMs, threads, partitions);
-        flatlineTopics(flatProps, run + ".flatline");
-        flatProps.put(Topics.TOPIC_PREFIX + "sensor-readings", input);
-        StreamsSettings settings = new StreamsSettings(configFile, kafka.bootstrapServers(), flatProps, Optional.empty());
-        Phase flatline;
-        long predictions;
-        Recording recording = jfr.isEmpty() ? null : new Recording(Configuration.getConfiguration("profile"));
-        try (Admin admin = kafka.admin(); FlatlineStreams app = FlatlineStreams.start(settings, config, model)) {
-            if (recording != null) {
-                recording.setDestination(Path.of(jfr));
-                recording.start();
+        // (2)-(4), repeated: passthrough and Flatline alternate, so each ratio compares neighbours in time
+        List<Phase> passthroughs = new ArrayList<>();
+        List<Phase> flatlines = new ArrayList<>();
+        Phase loop = null;
+        long predictions = 0;
+        double written = 0;
+        for (int repeat = 1; repeat <= repeats; repeat++) {
+            String id = run + (repeats == 1 ? "" : "-r" + repeat);
+            passthroughs.add(passthrough(kafka, configFile, input, id, total, maxSeconds, commitMs, threads,
+                    partitions));
+            if (loop == null) {
+                // (3) plain consumer→producer loop, once: a reference, not part of the target
+                String loopOut = run + ".loop";
+                kafka.createTopic(loopOut, partitions);
+                loop = plainLoop(kafka, input, loopOut, run + "-loop", total, maxSeconds);
             }
-            flatline = measure("flatline", total, maxSeconds, committed(admin, run + "-flatline", input));
-            if (recording != null) {
-                recording.stop();
-                recording.close();
+            FlatlinePhase flatline = flatline(kafka, configFile, config, model, input, id, total, maxSeconds,
+                    commitMs, threads, partitions, repeat == 1 ? jfr : "");
+            flatlines.add(flatline.phase());
+            if (repeat == 1) {
+                predictions = flatline.predictions();
+                written = flatline.writtenPerInput();
             }
-            predictions = app.counters().snapshot().getOrDefault("predictions", -1L);
         }
-        double written;
-        try (Admin admin = kafka.admin()) {
-            long consumed = committed(admin, run + "-flatline", input).getAsLong();
-            written = (double) endOffsets(admin, t -> t.startsWith(run + "-flatline-") || t.startsWith(run + ".flatline."))
-                    / consumed;
-        }
+        Phase passthrough = median(passthroughs);
+        Phase flatline = median(flatlines);
 
         // (5) latency at half the Flatline's throughput
         // Half the measured Flatline throughput, as the issue defines the latency load; a fixed rate can be asked
@@ -207,7 +190,7 @@ class PipelineBenchmark {
                 ==== BENCH streams ====
                 BENCH settings devices=%d readings/device=%d input-records=%d partitions=%d num.stream.threads=%d \
                 processing.guarantee=exactly_once_v2 commit.interval.ms=%s cores=%d load-average=%.1f->%.1f properties=%s
-                BENCH throughput streams-passthrough %s
+                %sBENCH throughput streams-passthrough %s
                 BENCH throughput plain-loop          %s
                 BENCH throughput flatline            %s predictions=%d
                 BENCH flatline records written (outputs + changelogs, incl. transaction markers) per input record=%.1f
@@ -217,13 +200,87 @@ class PipelineBenchmark {
                 ==== end ====
                 """, devices, readings, total, partitions, threads, commitMs,
                 Runtime.getRuntime().availableProcessors(), load0, load1, extraProperties(),
-                passthrough, loop, flatline, predictions, written,
+                repeatLines(passthroughs, flatlines), passthrough, loop, flatline, predictions, written,
                 flatline.rate / passthrough.rate, flatline.rate / loop.rate,
                 flatline.rate / passthrough.rate >= 0.5 ? "met" : "NOT met",
                 rate, latency.sent, latency.millis.length, latency.percentile(50), latency.percentile(95),
                 latency.percentile(99), latency.percentile(100), latency.cpuCores,
                 latency.millis.length > 0 && latency.percentile(99) <= 250 ? "met" : "NOT met");
         System.out.print(result);
+    }
+
+    /** A Kafka Streams passthrough (bytes in, bytes out) with Flatline's own Streams settings. */
+    private Phase passthrough(EmbeddedKafka kafka, Path configFile, String input, String id, long total,
+                              int maxSeconds, String commitMs, int threads, int partitions) throws Exception {
+        String out = id + ".passthrough";
+        kafka.createTopic(out, partitions);
+        String applicationId = id + "-passthrough";
+        Properties props = new StreamsSettings(configFile, kafka.bootstrapServers(),
+                commonProps(applicationId, commitMs, threads, partitions), Optional.empty()).streamsProperties();
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .to(out, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+        try (Admin admin = kafka.admin(); KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
+            streams.start();
+            Phase phase = measure("streams-passthrough", total, maxSeconds, committed(admin, applicationId, input));
+            streams.close(Duration.ofSeconds(30));
+            return phase;
+        }
+    }
+
+    private record FlatlinePhase(Phase phase, long predictions, double writtenPerInput) {
+    }
+
+    /** Flatline on the input topic, its outputs on topics of its own; a JFR recording of it when asked. */
+    private FlatlinePhase flatline(EmbeddedKafka kafka, Path configFile, ModelConfig config,
+                                   EngineReferenceModel model, String input, String id, long total, int maxSeconds,
+                                   String commitMs, int threads, int partitions, String jfr) throws Exception {
+        String applicationId = id + "-flatline";
+        Map<String, String> props = commonProps(applicationId, commitMs, threads, partitions);
+        flatlineTopics(props, id + ".flatline");
+        props.put(Topics.TOPIC_PREFIX + "sensor-readings", input);
+        StreamsSettings settings = new StreamsSettings(configFile, kafka.bootstrapServers(), props, Optional.empty());
+        Phase phase;
+        long predictions;
+        Recording recording = jfr.isEmpty() ? null : new Recording(Configuration.getConfiguration("profile"));
+        try (Admin admin = kafka.admin(); FlatlineStreams app = FlatlineStreams.start(settings, config, model)) {
+            if (recording != null) {
+                recording.setDestination(Path.of(jfr));
+                recording.start();
+            }
+            phase = measure("flatline", total, maxSeconds, committed(admin, applicationId, input));
+            if (recording != null) {
+                recording.stop();
+                recording.close();
+            }
+            predictions = app.counters().snapshot().getOrDefault("predictions", -1L);
+        }
+        try (Admin admin = kafka.admin()) {
+            long consumed = committed(admin, applicationId, input).getAsLong();
+            long written = endOffsets(admin, t -> t.startsWith(applicationId + "-") || t.startsWith(id + ".flatline."));
+            return new FlatlinePhase(phase, predictions, (double) written / consumed);
+        }
+    }
+
+    /** The phase with the median rate (the lower middle one of an even count). */
+    private static Phase median(List<Phase> phases) {
+        List<Phase> sorted = new ArrayList<>(phases);
+        sorted.sort(java.util.Comparator.comparingDouble(Phase::rate));
+        return sorted.get((sorted.size() - 1) / 2);
+    }
+
+    /** With repeats, each pair's figures and ratio on a line of its own, then the medians' lines follow. */
+    private static String repeatLines(List<Phase> passthroughs, List<Phase> flatlines) {
+        if (passthroughs.size() == 1) {
+            return "";
+        }
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < passthroughs.size(); i++) {
+            lines.append(String.format(Locale.ROOT, "BENCH repeat %d passthrough records/s=%.0f flatline records/s=%.0f"
+                    + " ratio=%.2f%n", i + 1, passthroughs.get(i).rate(), flatlines.get(i).rate(),
+                    flatlines.get(i).rate() / passthroughs.get(i).rate()));
+        }
+        return lines.append("BENCH medians of ").append(passthroughs.size()).append(" repeats below\n").toString();
     }
 
     private Map<String, String> commonProps(String applicationId, String commitMs, int threads, int partitions) {
