@@ -165,7 +165,8 @@ public final class FlatlineTopology {
     /**
      * A persistent store, changelogged. Only the windows store, written on every reading, has a record cache:
      * it sends each device's latest value to RocksDB and the changelog once per commit instead of once per
-     * reading. The others are written a few times per device per heartbeat and gain nothing from one.
+     * reading. The reference windows and CRCs get a new key per prediction, which a cache has nothing to fold
+     * into, and boards and health are written only when they change.
      */
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> valueSerde) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), valueSerde);
