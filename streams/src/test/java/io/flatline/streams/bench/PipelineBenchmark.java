@@ -162,7 +162,7 @@ class PipelineBenchmark {
                 loop = plainLoop(kafka, input, loopOut, run + "-loop", total, maxSeconds);
             }
             FlatlinePhase flatline = flatline(kafka, configFile, config, model, input, id, total, maxSeconds,
-                    commitMs, threads, partitions, repeat == 1 ? jfr : "");
+                    commitMs, threads, partitions, repeat == repeats ? jfr : "");
             flatlines.add(flatline.phase());
             if (repeat == 1) {
                 predictions = flatline.predictions();
@@ -231,7 +231,10 @@ class PipelineBenchmark {
     private record FlatlinePhase(Phase phase, long predictions, double writtenPerInput) {
     }
 
-    /** Flatline on the input topic, its outputs on topics of its own; a JFR recording of it when asked. */
+    /**
+     * Flatline on the input topic, its outputs on topics of its own; a JFR recording of it when asked (the
+     * caller asks on the last, warmest repeat).
+     */
     private FlatlinePhase flatline(EmbeddedKafka kafka, Path configFile, ModelConfig config,
                                    EngineReferenceModel model, String input, String id, long total, int maxSeconds,
                                    String commitMs, int threads, int partitions, String jfr) throws Exception {
