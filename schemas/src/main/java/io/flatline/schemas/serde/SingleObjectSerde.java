@@ -113,11 +113,13 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
         try {
             encoding.out.reset();
             encoding.out.write(header);
-            encoding.encoder = EncoderFactory.get().binaryEncoder(encoding.out, encoding.encoder);
             writer.write(data, encoding.encoder);
             encoding.encoder.flush();
             return encoding.out.toByteArray();
         } catch (IOException | RuntimeException e) {
+            // A write that failed half-way leaves bytes in the encoder's buffer, which would be flushed into
+            // the next record: this thread starts over with fresh buffers.
+            ENCODING.remove();
             throw new SerializationException("Cannot encode a " + type.getSimpleName() + " for topic " + topic
                     + ": " + e.getMessage(), e);
         }
@@ -180,7 +182,7 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
     /** A thread's reusable output: serializers are shared by every stream thread of an application. */
     private static final class Encoding {
         final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        BinaryEncoder encoder;
+        final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
     }
 
     private static final ThreadLocal<Encoding> ENCODING = ThreadLocal.withInitial(Encoding::new);

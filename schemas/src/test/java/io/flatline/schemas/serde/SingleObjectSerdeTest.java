@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.flatline.schemas.BoardInference;
+import io.flatline.schemas.Prediction;
 import io.flatline.schemas.SampleRecords;
 import io.flatline.schemas.SensorReading;
 import org.apache.avro.Schema;
@@ -82,6 +83,21 @@ class SingleObjectSerdeTest {
         assertThat(ours).isEqualTo(theirs);
         assertThat(new BinaryMessageDecoder<T>(model, record.getSchema()).decode(ours)).isEqualTo(record);
         assertThat(serde.deserializer().deserialize("t", theirs)).isEqualTo(record);
+    }
+
+    @Test
+    void aRecordThatFailsHalfWrittenLeavesNothingBehindForTheNext() {
+        Serde<Prediction> serde = FlatlineSerdes.forClass(Prediction.class);
+        Prediction good = SampleRecords.prediction("press-07", 42);
+        byte[] expected = serde.serializer().serialize("t", good);
+        // The fields before modelId are written (and buffered) before the null fails the write.
+        Prediction broken = Prediction.newBuilder(good).build();
+        broken.setModelId(null);
+
+        assertThatThrownBy(() -> serde.serializer().serialize("t", broken)).isInstanceOf(SerializationException.class)
+                .hasMessageContaining("Cannot encode a Prediction");
+
+        assertThat(serde.serializer().serialize("t", good)).isEqualTo(expected);
     }
 
     @Test
