@@ -22,8 +22,9 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * Compact binary serdes for the state written on every reading or prediction: each device's window with the
- * reference's detector run, and the reference's recent windows. JSON there cost a tenth of the stream thread's time (see docs/benchmarks.md); each value starts
- * with a version byte so the layout can change without misreading an old changelog.
+ * reference's detector run, and the reference's recent windows. JSON there cost a tenth of the stream thread's
+ * time (see docs/benchmarks.md); each value starts with a version byte so the layout can change without
+ * misreading an old changelog.
  */
 final class StoreSerdes {
 

@@ -189,7 +189,8 @@ class PipelineBenchmark {
         String result = String.format(Locale.ROOT, """
                 ==== BENCH streams ====
                 BENCH settings devices=%d readings/device=%d input-records=%d partitions=%d num.stream.threads=%d \
-                processing.guarantee=exactly_once_v2 commit.interval.ms=%s cores=%d load-average=%.1f->%.1f properties=%s
+                processing.guarantee=exactly_once_v2 commit.interval.ms=%s cores=%d load-average=%.1f->%.1f \
+                properties=%s
                 %sBENCH throughput streams-passthrough %s
                 BENCH throughput plain-loop          %s
                 BENCH throughput flatline            %s predictions=%d
