@@ -326,11 +326,8 @@ final class Conv1dVector {
     /**
      * {@link Requantizer.FixedPointMultiplier}'s inlined loop in long lanes, one per filter of a block:
      * the int32 accumulator (the two lanes and the bias added as ints, so wrapping like the scalar
-     * loop) sign-extended; shifted left as an int32 (shift by 32 + left, arithmetic shift back by 32);
-     * times the multiplier; gemmlowp's rounding doubling high multiply and rounding right shift with
-     * the same branch-free formulas, whose int results the long lanes hold exactly (no intermediate
-     * leaves the int range: the multiplier is never MIN_VALUE here); + zero point, clamp, narrowed to
-     * the position's bytes. One loop over (position, block), as in {@link #requantize}.
+     * loop) sign-extended, then {@link FixedPointLanes#requantize}, narrowed to the position's bytes.
+     * One loop over (position, block), as in {@link #requantize}.
      */
     private void requantizeFixed(byte[] y) {
         int lanes = WIDE.length();
@@ -345,19 +342,10 @@ final class Conv1dVector {
                     .add(IntVector.fromArray(WIDE, bias, i))
                     .reinterpretAsLongs()
                     .lanewise(VectorOperators.ASHR, 32);
-            LongVector ab = acc.lanewise(VectorOperators.LSHL, LongVector.fromArray(PAIRS, fixed.left(), c))
-                    .lanewise(VectorOperators.ASHR, 32)
-                    .mul(LongVector.fromArray(PAIRS, fixed.multiplier(), c));
-            LongVector s = ab.add(ab.lanewise(VectorOperators.ASHR, 63).and(1L - (1L << 31)).add(1L << 30));
-            LongVector h = s.add(s.lanewise(VectorOperators.ASHR, 63).and((1L << 31) - 1))
-                    .lanewise(VectorOperators.ASHR, 31);
-            LongVector threshold = LongVector.fromArray(PAIRS, fixed.half(), c).add(h.lanewise(VectorOperators.LSHR, 63));
-            LongVector q = h.lanewise(VectorOperators.ASHR, LongVector.fromArray(PAIRS, fixed.right(), c))
-                    .add(threshold.sub(h.and(LongVector.fromArray(PAIRS, fixed.mask(), c)))
-                            .lanewise(VectorOperators.LSHR, 63))
-                    .add(zeroPoint)
-                    .max(min)
-                    .min(max);
+            LongVector q = FixedPointLanes.requantize(acc, LongVector.fromArray(PAIRS, fixed.multiplier(), c),
+                    LongVector.fromArray(PAIRS, fixed.left(), c), LongVector.fromArray(PAIRS, fixed.right(), c),
+                    LongVector.fromArray(PAIRS, fixed.mask(), c), LongVector.fromArray(PAIRS, fixed.half(), c),
+                    zeroPoint, min, max);
             int yo = t * filters + c;
             if (BLOCK == 8 && c + BLOCK <= filters) {
                 q.convertShape(VectorOperators.L2B, ByteVector.SPECIES_64, 0).reinterpretAsBytes()

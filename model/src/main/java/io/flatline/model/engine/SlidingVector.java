@@ -126,27 +126,11 @@ final class SlidingVector {
     private static final boolean WIDE_LONGS = IntVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
     private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_512;
 
-    /**
-     * {@link Requantizer.FixedPointMultiplier}'s inlined loop in long lanes, as {@link
-     * Conv1dVector}'s requantizeFixed, from int32 x: (x << left) as an int32, times the multiplier,
-     * the rounding doubling high multiply and rounding right shift with the same branch-free formulas,
-     * + zero point wrapping like an int (shifted up and back by 32), then clamped.
-     */
+    /** {@link FixedPointLanes#requantize} of eight int32 values in 512-bit long lanes. */
     private static IntVector fixed(IntVector x, LongVector multiplier, LongVector left, LongVector right,
             LongVector mask, LongVector half, int zeroPoint, int min, int max) {
         LongVector acc = (LongVector) x.convertShape(VectorOperators.I2L, LONGS, 0);
-        LongVector ab = acc.lanewise(VectorOperators.LSHL, left).lanewise(VectorOperators.ASHR, 32).mul(multiplier);
-        LongVector s = ab.add(ab.lanewise(VectorOperators.ASHR, 63).and(1L - (1L << 31)).add(1L << 30));
-        LongVector h = s.add(s.lanewise(VectorOperators.ASHR, 63).and((1L << 31) - 1))
-                .lanewise(VectorOperators.ASHR, 31);
-        LongVector threshold = half.add(h.lanewise(VectorOperators.LSHR, 63));
-        LongVector q = h.lanewise(VectorOperators.ASHR, right)
-                .add(threshold.sub(h.and(mask)).lanewise(VectorOperators.LSHR, 63))
-                .add(zeroPoint)
-                .lanewise(VectorOperators.LSHL, 32)
-                .lanewise(VectorOperators.ASHR, 32)
-                .max(min)
-                .min(max);
+        LongVector q = FixedPointLanes.requantize(acc, multiplier, left, right, mask, half, zeroPoint, min, max);
         return (IntVector) q.convertShape(VectorOperators.L2I, INTS, 0);
     }
 

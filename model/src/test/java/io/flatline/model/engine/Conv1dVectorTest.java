@@ -113,6 +113,33 @@ class Conv1dVectorTest {
         }
     }
 
+    /**
+     * The fixed-point requantization adds the zero point in int32, as TFLite Micro does: a product at the top
+     * of the int range plus a positive zero point wraps around to the bottom and clamps to the minimum. The
+     * SIMD lanes are 64-bit and must wrap the same way.
+     */
+    @Test
+    void fixedPointZeroPointWrapsLikeAnIntAtTheTopOfTheRange() {
+        assumeTrue(Conv1dKernel.vectorAvailable(), "jdk.incubator.vector is not in the boot layer");
+        int steps = 4;
+        int filters = 8;
+        Geometry g = new Geometry(1, 1, steps, 1, 1, steps, filters, 1, 1, 1, 1, 1, 1, 0, 0);
+        int[] bias = new int[filters];
+        Arrays.fill(bias, Integer.MAX_VALUE - 10);
+        int[] multipliers = new int[filters];
+        Arrays.fill(multipliers, Integer.MAX_VALUE);
+        Requantizer rq = new Requantizer.FixedPointMultiplier(multipliers, new int[filters], 100, -128, 127);
+        byte[] weights = new byte[filters];
+        Conv1dKernel vector = new Conv1dKernel(0, 1, g, weights, bias, 0, rq, true);
+        Conv1dKernel scalar = new Conv1dKernel(0, 1, g, weights, bias, 0, rq, false);
+        byte[] x = new byte[steps];
+
+        byte[] expected = run(scalar, x, steps * filters);
+
+        assertThat(expected).containsOnly((byte) -128);
+        assertThat(run(vector, x, steps * filters)).isEqualTo(expected);
+    }
+
     @Test
     void validPaddingWithAWideKernelIsLeftToTheGenericKernel() {
         // Conv1dKernel indexes input and output by the same position: VALID would read past its output.
