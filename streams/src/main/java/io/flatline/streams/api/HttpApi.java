@@ -167,13 +167,14 @@ public final class HttpApi implements AutoCloseable {
             respond(exchange, 404, local ? JSON.nullNode() : error("no device " + id));
             return;
         }
-        respond(exchange, 200, views.detailed(withProgress(health), boardsStore().get(id)));
+        respond(exchange, 200, views.detailed(withProgress(health, windowsStore()), boardsStore().get(id)));
     }
 
     private ArrayNode localDevices() {
         ArrayNode out = JSON.createArrayNode();
+        ReadOnlyKeyValueStore<String, ReferenceState> windows = windowsStore();
         try (KeyValueIterator<String, DeviceHealth> all = healthStore().all()) {
-            all.forEachRemaining(kv -> out.add(views.summary(withProgress(kv.value))));
+            all.forEachRemaining(kv -> out.add(views.summary(withProgress(kv.value, windows))));
         }
         return out;
     }
@@ -254,8 +255,9 @@ public final class HttpApi implements AutoCloseable {
      * The health as stored is what was last published, up to a heartbeat of windows behind; the device's window
      * (same key, same task, so on this instance) knows its newest reading.
      */
-    private DeviceHealth withProgress(DeviceHealth health) {
-        ReferenceState state = windowsStore().get(health.getDeviceId());
+    private static DeviceHealth withProgress(DeviceHealth health,
+                                             ReadOnlyKeyValueStore<String, ReferenceState> windows) {
+        ReferenceState state = windows.get(health.getDeviceId());
         if (state == null || health.getLastSeq() != null && state.window().lastSeq() <= health.getLastSeq()) {
             return health;
         }
