@@ -3,7 +3,9 @@ package io.flatline.streams.topology;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.flatline.schemas.Alert;
@@ -40,6 +42,8 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
     private KeyValueStore<String, Long> referenceCrcs;
     private HeldValues<BoardMonitor.State> boards;
     private HeldValues<DeviceHealth> health;
+    /** Per device, the newest reference window kept: read from the store once, then followed in memory. */
+    private Map<String, Long> newestReferences;
 
     MonitorProcessor(BoardMonitor.Settings settings, int outputs, PipelineCounters counters) {
         this.settings = settings;
@@ -54,6 +58,7 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
         this.referenceCrcs = context.getStateStore(StoreNames.REFERENCE_CRCS);
         this.boards = new HeldValues<>(context.getStateStore(StoreNames.BOARDS));
         this.health = new HeldValues<>(context.getStateStore(StoreNames.HEALTH));
+        this.newestReferences = new HashMap<>();
     }
 
     @Override
@@ -191,6 +196,7 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
         out.get(netOut);
         referenceWindows.put(windowKey(device, seq), new Reference(seq, prediction.getInputCrc32(), netOut));
         referenceCrcs.put(crcKey(device, prediction.getInputCrc32()), seq);
+        newestReferences.put(device, Math.max(newestReferenceSeq(device), seq));
         String expiredKey = windowKey(device, seq - settings.retentionWindows());
         Reference expired = referenceWindows.get(expiredKey);
         if (expired != null) {
@@ -222,8 +228,17 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
         };
     }
 
-    /** The newest reference window kept for the device (its keys sort by seq), -1 when none is. */
+    /**
+     * The newest reference window kept for the device, -1 when none is. Only {@link #remember} adds windows, and
+     * it only expires older ones, so after one store read per device (a fresh map in every {@code init}, as for
+     * {@link HeldValues}) the newest is followed in memory instead of a RocksDB iterator per board inference.
+     */
     private long newestReferenceSeq(String device) {
+        return newestReferences.computeIfAbsent(device, this::newestStoredReferenceSeq);
+    }
+
+    /** The newest reference window in the store (its keys sort by seq), -1 when none is. */
+    private long newestStoredReferenceSeq(String device) {
         try (KeyValueIterator<String, Reference> newest = referenceWindows.reverseRange(windowKey(device, 0),
                 windowKey(device, Long.MAX_VALUE))) {
             return newest.hasNext() ? newest.next().value.seq() : -1;
