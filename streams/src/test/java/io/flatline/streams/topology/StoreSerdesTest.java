@@ -3,6 +3,9 @@ package io.flatline.streams.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -61,7 +64,7 @@ class StoreSerdesTest {
         assertThat(HexFormat.of().formatHex(bytes)).isEqualTo(LAYOUT_V1);
     }
 
-    /** The bytes of version 1 of the layout, field by field, as every release up to commit 4d0db30 wrote them. */
+    /** The bytes of version 1 of the layout, field by field, as the windows store has held them since 8fe3a33. */
     private static final String LAYOUT_V1 = "01" + "0000002d"
             // the window: version, size, channels, head, count, appended, last seq, last timestamp, ring
             + "01" + "00000002" + "00000002" + "00000001" + "00000001" + "0000000000000001" + "0000000000000007"
@@ -72,6 +75,21 @@ class StoreSerdesTest {
             + "0000000000000009" + "ffffffffffffffff" + "00000000" + "01" + "00"
             // one open verdict: kind, diagnosis, evidence
             + "00000001" + "000c" + "535455434b5f4f5554505554" + "000d" + "424f4152445f52554e54494d45" + "0001" + "65";
+
+    /**
+     * Before 8fe3a33 the windows store held a bare window state, which starts with the same version byte: such
+     * a value is refused with a clear error, never read as something else.
+     */
+    @Test
+    void refusesABareWindowStateAsTheWindowsStoreHeldItBefore() throws IOException {
+        for (WindowState window : List.of(WindowState.empty(2, 2), WindowState.empty(50, 10))) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            window.writeTo(new DataOutputStream(bytes));
+
+            assertThatThrownBy(() -> StoreSerdes.referenceState().deserializer().deserialize("t", bytes.toByteArray()))
+                    .isInstanceOf(SerializationException.class).hasMessageContaining("window state");
+        }
+    }
 
     @Test
     void refusesBytesOfAnotherLayout() {
