@@ -3,6 +3,8 @@ package io.flatline.streams.bench;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.flatline.broker.EmbeddedKafka;
@@ -196,6 +200,7 @@ class PipelineBenchmark {
                 BENCH throughput flatline            %s predictions=%d
                 BENCH flatline records written (outputs + changelogs, incl. transaction markers) per input record=%.1f
                 BENCH ratio flatline/streams-passthrough=%.2f flatline/plain-loop=%.2f (target >= 0.50: %s)
+                BENCH stream-thread cpu per record (median of repeats) passthrough=%.2f us flatline=%.2f us ratio=%.2f
                 BENCH latency rate=%.0f/s sent=%d predictions=%d p50=%d ms p95=%d ms p99=%d ms max=%d ms \
                 cpu-cores=%.2f (target p99 <= 250 ms: %s)
                 ==== end ====
@@ -204,6 +209,8 @@ class PipelineBenchmark {
                 repeatLines(passthroughs, flatlines), passthrough, loop, flatline, predictions, written,
                 flatline.rate / passthrough.rate, flatline.rate / loop.rate,
                 flatline.rate / passthrough.rate >= 0.5 ? "met" : "NOT met",
+                medianOf(passthroughs, Phase::threadMicrosPerRecord), medianOf(flatlines, Phase::threadMicrosPerRecord),
+                medianOf(passthroughs, Phase::threadMicrosPerRecord) / medianOf(flatlines, Phase::threadMicrosPerRecord),
                 rate, latency.sent, latency.millis.length, latency.percentile(50), latency.percentile(95),
                 latency.percentile(99), latency.percentile(100), latency.cpuCores,
                 latency.millis.length > 0 && latency.percentile(99) <= 250 ? "met" : "NOT met");
@@ -223,7 +230,8 @@ class PipelineBenchmark {
                 .to(out, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
         try (Admin admin = kafka.admin(); KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
             streams.start();
-            Phase phase = measure("streams-passthrough", total, maxSeconds, committed(admin, applicationId, input));
+            Phase phase = measure("streams-passthrough", total, maxSeconds, committed(admin, applicationId, input),
+                    streamThreads(applicationId));
             streams.close(Duration.ofSeconds(30));
             return phase;
         }
@@ -252,7 +260,8 @@ class PipelineBenchmark {
                 recording.setDestination(Path.of(jfr));
                 recording.start();
             }
-            phase = measure("flatline", total, maxSeconds, committed(admin, applicationId, input));
+            phase = measure("flatline", total, maxSeconds, committed(admin, applicationId, input),
+                    streamThreads(applicationId));
             if (recording != null) {
                 recording.stop();
                 recording.close();
@@ -266,11 +275,24 @@ class PipelineBenchmark {
         }
     }
 
+    /**
+     * The passthrough's stream-thread CPU per record over Flatline's: the throughput ratio the two would have if
+     * their stream threads had a core each to themselves.
+     */
+    private static double workRatio(Phase passthrough, Phase flatline) {
+        return passthrough.threadMicrosPerRecord() / flatline.threadMicrosPerRecord();
+    }
+
     /** The phase with the median rate (the lower middle one of an even count). */
     private static Phase median(List<Phase> phases) {
         List<Phase> sorted = new ArrayList<>(phases);
         sorted.sort(java.util.Comparator.comparingDouble(Phase::rate));
         return sorted.get((sorted.size() - 1) / 2);
+    }
+
+    private static double medianOf(List<Phase> phases, ToDoubleFunction<Phase> value) {
+        double[] sorted = phases.stream().mapToDouble(value).sorted().toArray();
+        return sorted[(sorted.length - 1) / 2];
     }
 
     /** With repeats, each pair's figures and ratio on a line of its own, then the medians' lines follow. */
@@ -280,9 +302,12 @@ class PipelineBenchmark {
         }
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < passthroughs.size(); i++) {
+            Phase passthrough = passthroughs.get(i);
+            Phase flatline = flatlines.get(i);
             lines.append(String.format(Locale.ROOT, "BENCH repeat %d passthrough records/s=%.0f flatline records/s=%.0f"
-                    + " ratio=%.2f%n", i + 1, passthroughs.get(i).rate(), flatlines.get(i).rate(),
-                    flatlines.get(i).rate() / passthroughs.get(i).rate()));
+                    + " ratio=%.2f stream-thread us/record %.2f vs %.2f (ratio %.2f)%n", i + 1, passthrough.rate(),
+                    flatline.rate(), flatline.rate() / passthrough.rate(), passthrough.threadMicrosPerRecord(),
+                    flatline.threadMicrosPerRecord(), workRatio(passthrough, flatline)));
         }
         return lines.append("BENCH medians of ").append(passthroughs.size()).append(" repeats below\n").toString();
     }
@@ -361,7 +386,7 @@ class PipelineBenchmark {
     }
 
     /** The sum of the end offsets of the topics whose names pass the filter. */
-    private static long endOffsets(Admin admin, java.util.function.Predicate<String> names) throws Exception {
+    private static long endOffsets(Admin admin, Predicate<String> names) throws Exception {
         List<String> topics = admin.listTopics().names().get(10, TimeUnit.SECONDS).stream().filter(names).toList();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, d) ->
@@ -370,16 +395,43 @@ class PipelineBenchmark {
                 .mapToLong(r -> r.offset()).sum();
     }
 
-    /** Samples progress until 95 % of the input is consumed or the time cap; the rate between 10 % and then. */
-    private Phase measure(String name, long total, int maxSeconds, LongSupplier progress) throws InterruptedException {
+    /**
+     * An application's stream threads, not their producers' network threads: their CPU time per record is the
+     * work each record costs the thread that limits a Kafka Streams application, which the shared machine's
+     * noise moves much less than the rates.
+     */
+    private static Predicate<String> streamThreads(String applicationId) {
+        return name -> name.startsWith(applicationId + "-") && name.matches(".*-StreamThread-\\d+");
+    }
+
+    /** CPU time of the live threads whose names pass the filter, in nanoseconds. */
+    private static long threadCpuNanos(Predicate<String> threads) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info != null && threads.test(info.getThreadName())) {
+                sum += Math.max(0, mx.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * Samples progress until 95 % of the input is consumed or the time cap; the rate between 10 % and then, and
+     * the CPU time the named threads spent per record meanwhile.
+     */
+    private Phase measure(String name, long total, int maxSeconds, LongSupplier progress,
+                          Predicate<String> threads) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.SECONDS.toNanos(maxSeconds + 60L);
         long t0 = -1;
         long n0 = 0;
         long cpu0 = 0;
+        long thread0 = 0;
         long t1 = -1;
         long n1 = 0;
         long cpu1 = 0;
+        long thread1 = 0;
         long capAt = Long.MAX_VALUE;
         while (System.nanoTime() < deadline) {
             Thread.sleep(SAMPLE_MS);
@@ -389,12 +441,14 @@ class PipelineBenchmark {
                 t0 = t;
                 n0 = n;
                 cpu0 = os.getProcessCpuTime();
+                thread0 = threadCpuNanos(threads);
                 capAt = t + TimeUnit.SECONDS.toNanos(maxSeconds);
             }
             if (t0 >= 0 && n > n0) {
                 t1 = t;
                 n1 = n;
                 cpu1 = os.getProcessCpuTime();
+                thread1 = threadCpuNanos(threads);
             }
             if (n >= total * 95 / 100 || t >= capAt) {
                 break;
@@ -405,7 +459,7 @@ class PipelineBenchmark {
         }
         double seconds = (t1 - t0) / 1e9;
         Phase phase = new Phase((n1 - n0) / seconds, n1 - n0, seconds, (cpu1 - cpu0) / 1e9 / seconds,
-                (t0 - start) / 1e9);
+                (t0 - start) / 1e9, (thread1 - thread0) / 1e3 / (n1 - n0));
         System.out.println("BENCH-PHASE " + name + " " + phase);
         return phase;
     }
@@ -437,7 +491,7 @@ class PipelineBenchmark {
         }, "bench-plain-loop");
         thread.start();
         try {
-            return measure("plain-loop", total, maxSeconds, copied::get);
+            return measure("plain-loop", total, maxSeconds, copied::get, name -> name.equals("bench-plain-loop"));
         } finally {
             running.set(false);
             thread.join(30_000);
@@ -523,11 +577,12 @@ class PipelineBenchmark {
         return new Latency(measured, sent, cpuCores);
     }
 
-    private record Phase(double rate, long records, double seconds, double cpuCores, double warmupSeconds) {
+    private record Phase(double rate, long records, double seconds, double cpuCores, double warmupSeconds,
+                         double threadMicrosPerRecord) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "records/s=%.0f (%d records over %.1f s after %.1f s warm-up) cpu-cores=%.2f",
-                    rate, records, seconds, warmupSeconds, cpuCores);
+            return String.format(Locale.ROOT, "records/s=%.0f (%d records over %.1f s after %.1f s warm-up) cpu-cores=%.2f"
+                    + " thread-cpu=%.2f us/record", rate, records, seconds, warmupSeconds, cpuCores, threadMicrosPerRecord);
         }
     }
 
