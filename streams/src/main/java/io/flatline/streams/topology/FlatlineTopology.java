@@ -155,7 +155,7 @@ public final class FlatlineTopology {
     }
 
     private void addStores(StreamsBuilder builder) {
-        builder.addStateStore(store(StoreNames.WINDOWS, StoreSerdes.referenceState()).withCachingEnabled());
+        builder.addStateStore(CommitBufferedStore.around(store(StoreNames.WINDOWS, StoreSerdes.referenceState())));
         builder.addStateStore(store(StoreNames.REFERENCE_WINDOWS, StoreSerdes.reference()));
         builder.addStateStore(store(StoreNames.REFERENCE_CRCS, Serdes.Long()));
         builder.addStateStore(store(StoreNames.BOARDS, JsonSerde.of(BoardMonitor.State.class)));
@@ -163,10 +163,10 @@ public final class FlatlineTopology {
     }
 
     /**
-     * A persistent store, changelogged. Only the windows store, written on every reading, has a record cache:
-     * it sends each device's latest value to RocksDB and the changelog once per commit instead of once per
-     * reading. The reference windows and CRCs get a new key per prediction, which a cache has nothing to fold
-     * into, and boards and health are written only when they change.
+     * A persistent store, changelogged. Only the windows store, written on every reading, holds its values until
+     * each commit ({@link CommitBufferedStore}): it sends each device's latest value to RocksDB and the changelog
+     * once per commit instead of once per reading. The reference windows and CRCs get a new key per prediction,
+     * which a buffer has nothing to fold into, and boards and health are written only when they change.
      */
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> valueSerde) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), valueSerde);
