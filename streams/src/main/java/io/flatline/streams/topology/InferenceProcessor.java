@@ -149,7 +149,8 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
         long seq = current.window().lastSeq();
         RunDetector.Result result = RunDetector.observe(current.run(), new RunDetector.Observation(seq, netOut, crc),
                 config.detector());
-        List<OpenAlert> open = new ArrayList<>(current.open());
+        // Most windows change no alert: the open verdicts are then kept as they are, not copied.
+        List<OpenAlert> open = result.edges().isEmpty() ? current.open() : new ArrayList<>(current.open());
         for (RunDetector.Edge edge : result.edges()) {
             Verdict verdict;
             if (edge.state() == AlertState.RAISED) {
