@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +51,7 @@ public final class FlatlineStreams implements AutoCloseable {
     }
 
     public static FlatlineStreams start(StreamsSettings settings, ModelConfig config, ReferenceModel model) {
+        useUsFormatLocale();
         Topics topics = settings.topics();
         Properties props = settings.streamsProperties();
         props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
@@ -84,6 +86,20 @@ public final class FlatlineStreams implements AutoCloseable {
         log.info("Flatline streams started: model {} ({}), {}x{} window, stride {}", config.modelFile().getFileName(),
                 model.modelId().substring(0, 12), model.timeSteps(), model.channels(), config.window().stride());
         return new FlatlineStreams(streams, counters, http, stopped);
+    }
+
+    /**
+     * Kafka Streams 4.2 and later build a log message with {@code String.format} for every record of a task with
+     * an empty input partition (a fleet whose boards do not report), whether or not it is logged. On JDK 17 a
+     * {@code Formatter} whose locale is not exactly en-US constructs a {@code DecimalFormatSymbols} for every
+     * such call: 5-6 % of a stream thread under a plain "en" or "C" locale (docs/benchmarks.md). It is set for
+     * the whole process, since the call is Kafka's: numbers in log messages then read the en-US way.
+     */
+    private static void useUsFormatLocale() {
+        if (!Locale.getDefault(Locale.Category.FORMAT).equals(Locale.US)) {
+            log.info("Formatting locale {} -> {}", Locale.getDefault(Locale.Category.FORMAT), Locale.US);
+            Locale.setDefault(Locale.Category.FORMAT, Locale.US);
+        }
     }
 
     private static void provisionTopics(StreamsSettings settings, Topics topics, Properties props) {
