@@ -51,6 +51,35 @@ class SlidingWindowTest {
         }
     }
 
+    /**
+     * Windows that share a workspace keep nothing of each other: three devices' streams interleaved, each
+     * window's every output equal to a full run of its own window.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void windowsSharingAWorkspaceStayApart(String name, byte[] file, boolean incremental) throws Exception {
+        Model model = Model.load(file);
+        for (Arithmetic arithmetic : Arithmetic.values()) {
+            SlidingWindow.Workspace workspace = new SlidingWindow.Workspace(model, arithmetic);
+            SlidingWindow[] windows = {workspace.newWindow(), workspace.newWindow(), workspace.newWindow()};
+            Interpreter full = model.newInterpreter(arithmetic);
+            Random rnd = new Random(name.hashCode() * 31 + arithmetic.ordinal());
+            int c = windows[0].channels();
+            for (int push = 0; push < 600; push++) {
+                SlidingWindow window = windows[rnd.nextInt(windows.length)];
+                int k = rnd.nextInt(10) < 8 ? 1 : 1 + rnd.nextInt(window.steps());
+                byte[] steps = new byte[k * c];
+                // Each device at its own level, so that a leak of one window's sums into another shows.
+                int level = 40 * (Arrays.asList(windows).indexOf(window) - 1);
+                for (int i = 0; i < steps.length; i++) {
+                    steps[i] = (byte) Math.max(-128, Math.min(127, level + rnd.nextInt(31) - 15));
+                }
+                byte[] got = window.push(steps);
+                assertThat(got).as("%s %s push %d", name, arithmetic, push).isEqualTo(full.run(window.window()));
+            }
+        }
+    }
+
     private static void everySlideEqualsAFullRun(String name, Model model, boolean incremental) {
         for (Arithmetic arithmetic : Arithmetic.values()) {
             SlidingWindow window = new SlidingWindow(model, arithmetic);

@@ -108,8 +108,9 @@ public final class EngineReferenceModel implements ReferenceModel {
     }
 
     @Override
-    public Runner newRunner() {
-        return new SlidingRunner(new SlidingWindow(model, arithmetic), timeSteps, channels);
+    public Runners newRunners() {
+        SlidingWindow.Workspace workspace = new SlidingWindow.Workspace(model, arithmetic);
+        return () -> new SlidingRunner(workspace.newWindow(), timeSteps, channels);
     }
 
     /**

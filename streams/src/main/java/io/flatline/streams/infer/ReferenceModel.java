@@ -23,14 +23,22 @@ public interface ReferenceModel {
 
     int outputZeroPoint();
 
-    /** A runner for one device's sliding window; runners are not thread-safe and keep no durable state. */
-    Runner newRunner();
+    /**
+     * A source of runners, one per device, that share the engine's compiled graph and working buffers: each
+     * runner then holds only its device's window and partial sums. Runners of one source must not run at the same
+     * time (a stream task's, which one thread processes, may share one); runners keep no durable state.
+     */
+    Runners newRunners();
 
     /**
      * Human-readable evidence of where the variation between two inputs dies in the network, and how the
      * layers of {@code window} use their int8 range: what a MODEL_SATURATION alert shows.
      */
     String saturationEvidence(byte[] previousWindow, byte[] window);
+
+    interface Runners {
+        Runner newRunner();
+    }
 
     interface Runner {
         /**

@@ -46,6 +46,8 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
     private final InputQuantizer quantizer;
     private final PipelineCounters counters;
     private final Map<String, Incremental> incremental = new HashMap<>();
+    /** One per processor, so per task: a task's devices share the engine's buffers, as one thread runs them. */
+    private final ReferenceModel.Runners runners;
     private ProcessorContext<String, SpecificRecord> context;
     private HeldValues<ReferenceState> states;
 
@@ -60,6 +62,7 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
         this.config = config;
         this.model = model;
         this.quantizer = new InputQuantizer(config.normalization(), model.inputScale(), model.inputZeroPoint());
+        this.runners = model.newRunners();
         this.counters = counters;
     }
 
@@ -124,7 +127,7 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
         boolean slid = state.appended() > state.size();
         int newRows = slid ? config.window().stride() : -1;
         Incremental kept = incremental.computeIfAbsent(device,
-                d -> new Incremental(model.newRunner(), new LevelCounter(model.channels())));
+                d -> new Incremental(runners.newRunner(), new LevelCounter(model.channels())));
         byte[] netOut = kept.runner().run(window, newRows);
         long crc = InputQuantizer.crc32(window);
         Instant at = Instant.ofEpochMilli(state.lastTimestamp());

@@ -34,7 +34,7 @@ class EngineReferenceModelTest {
         ModelConfig config = config(arithmetic.cliName(), 50, "[a, b, c, d, e]");
         EngineReferenceModel reference = EngineReferenceModel.load(config);
         Model model = Model.load(config.modelFile());
-        ReferenceModel.Runner runner = reference.newRunner();
+        ReferenceModel.Runner runner = reference.newRunners().newRunner();
         Random random = new Random(11);
         byte[] window = new byte[500];
         random.nextBytes(window);
@@ -70,7 +70,8 @@ class EngineReferenceModelTest {
         other[499] = -5;
         String evidence = reference.saturationEvidence(window, other);
         assertThat(evidence).contains("layers on the latest window: input uses 2 of 256 levels");
-        if (Arrays.equals(reference.newRunner().run(window, -1), reference.newRunner().run(other, -1))) {
+        ReferenceModel.Runners runners = reference.newRunners();
+        if (Arrays.equals(runners.newRunner().run(window, -1), runners.newRunner().run(other, -1))) {
             assertThat(evidence).contains("the difference between consecutive windows dies at ");
         }
     }

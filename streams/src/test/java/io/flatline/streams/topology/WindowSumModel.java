@@ -60,8 +60,8 @@ final class WindowSumModel implements ReferenceModel {
     }
 
     @Override
-    public Runner newRunner() {
-        return (window, newRows) -> {
+    public Runners newRunners() {
+        return () -> (window, newRows) -> {
             byte[] out = new byte[channels];
             if (frozen) {
                 out[0] = 127;
