@@ -305,6 +305,21 @@ public final class SlidingWindow {
         return copy;
     }
 
+    /**
+     * Whether {@code next}, a whole window, is this one slid by {@code k} steps: its first T − k steps are this
+     * window's last T − k. Compared in place, without copying the ring.
+     */
+    public boolean slidBy(byte[] next, int k) {
+        int kept = (ws.steps - k) * ws.channels;
+        if (k <= 0 || kept <= 0 || next.length != window.length) {
+            return false;
+        }
+        int start = row(k) * ws.channels;
+        int firstRun = Math.min(kept, window.length - start);
+        return Arrays.equals(window, start, start + firstRun, next, 0, firstRun)
+                && Arrays.equals(window, 0, kept - firstRun, next, firstRun, kept);
+    }
+
     /** Replaces the whole window and returns the model's output on it. */
     public byte[] reset(byte[] newWindow) {
         if (newWindow.length != window.length) {

@@ -80,6 +80,34 @@ class SlidingWindowTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void tellsAWindowThatIsThisOneSlidFromOneThatIsNot(String name, byte[] file, boolean incremental) throws Exception {
+        SlidingWindow window = new SlidingWindow(Model.load(file), Arithmetic.LITERT);
+        int c = window.channels();
+        Random rnd = new Random(5);
+        for (int push = 0; push < 200; push++) {
+            byte[] step = new byte[c];
+            rnd.nextBytes(step);
+            // Pushing moves the ring's head around, so the slid window straddles the ring's end in some rounds.
+            window.push(step);
+            int k = 1 + rnd.nextInt(window.steps() - 1);
+            byte[] current = window.window();
+            byte[] slid = new byte[current.length];
+            System.arraycopy(current, k * c, slid, 0, current.length - k * c);
+            rnd.nextBytes(step);
+            System.arraycopy(step, 0, slid, current.length - c, c);
+
+            assertThat(window.slidBy(slid, k)).as("push %d, slid by %d", push, k).isTrue();
+            byte[] altered = slid.clone();
+            int i = rnd.nextInt(current.length - k * c);
+            altered[i]++;
+            assertThat(window.slidBy(altered, k)).as("push %d, byte %d altered", push, i).isFalse();
+            assertThat(window.slidBy(slid, 0)).isFalse();
+            assertThat(window.slidBy(slid, window.steps())).isFalse();
+        }
+    }
+
     private static void everySlideEqualsAFullRun(String name, Model model, boolean incremental) {
         for (Arithmetic arithmetic : Arithmetic.values()) {
             SlidingWindow window = new SlidingWindow(model, arithmetic);

@@ -110,7 +110,8 @@ public final class EngineReferenceModel implements ReferenceModel {
     @Override
     public Runners newRunners() {
         SlidingWindow.Workspace workspace = new SlidingWindow.Workspace(model, arithmetic);
-        return () -> new SlidingRunner(workspace.newWindow(), timeSteps, channels);
+        int outputBytes = model.output().byteSize();
+        return () -> new SlidingRunner(workspace.newWindow(), timeSteps, channels, outputBytes);
     }
 
     /**
@@ -123,22 +124,26 @@ public final class EngineReferenceModel implements ReferenceModel {
         private final SlidingWindow sliding;
         private final int timeSteps;
         private final int channels;
+        private final int outputBytes;
         private boolean primed;
 
-        SlidingRunner(SlidingWindow sliding, int timeSteps, int channels) {
+        SlidingRunner(SlidingWindow sliding, int timeSteps, int channels, int outputBytes) {
             this.sliding = sliding;
             this.timeSteps = timeSteps;
             this.channels = channels;
+            this.outputBytes = outputBytes;
         }
 
         @Override
         public byte[] run(byte[] window, int newRows) {
-            boolean slid = primed && newRows > 0 && newRows < timeSteps && Arrays.equals(
-                    sliding.window(), newRows * channels, timeSteps * channels,
-                    window, 0, (timeSteps - newRows) * channels);
+            boolean slid = primed && sliding.slidBy(window, newRows);
             primed = true;
-            return slid ? sliding.push(Arrays.copyOfRange(window, (timeSteps - newRows) * channels, window.length))
-                    : sliding.reset(window);
+            if (!slid) {
+                return sliding.reset(window);
+            }
+            byte[] out = new byte[outputBytes];
+            sliding.push(window, (timeSteps - newRows) * channels, newRows, out, 0);
+            return out;
         }
     }
 
