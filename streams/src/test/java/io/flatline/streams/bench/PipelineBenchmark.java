@@ -30,6 +30,7 @@ import java.util.function.ToDoubleFunction;
 import com.sun.management.OperatingSystemMXBean;
 import io.flatline.broker.EmbeddedKafka;
 import io.flatline.model.tflite.SeedModels;
+import io.flatline.schemas.BoardInference;
 import io.flatline.schemas.Prediction;
 import io.flatline.schemas.Quality;
 import io.flatline.schemas.SensorReading;
@@ -39,6 +40,9 @@ import io.flatline.streams.app.FlatlineStreams;
 import io.flatline.streams.app.StreamsSettings;
 import io.flatline.streams.config.ModelConfig;
 import io.flatline.streams.infer.EngineReferenceModel;
+import io.flatline.streams.infer.ReferenceModel;
+import io.flatline.streams.quantize.InputQuantizer;
+import io.flatline.streams.window.WindowState;
 import io.flatline.testkit.KafkaClusterExtension;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
@@ -71,12 +75,13 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Dflatline.bench.devices=200 [-Dflatline.bench.readings=15000] [-Dflatline.bench.partitions=6]
  * [-Dflatline.bench.threads=1] [-Dflatline.bench.seconds=40] [-Dflatline.bench.latency.seconds=30]
  * [-Dflatline.bench.commit.ms=100] [-Dflatline.bench.jfr=/tmp/flatline.jfr]
- * [-Dflatline.bench.repeats=3] [-Dflatline.bench.property.KEY=VALUE ...]}.
+ * [-Dflatline.bench.repeats=3] [-Dflatline.bench.boards=true] [-Dflatline.bench.property.KEY=VALUE ...]}.
  *
  * <p>One embedded broker in this JVM (the shared one) serves every phase, one after the other:
  * <ol>
  *   <li>devices × readings {@link SensorReading}s are produced once to one input topic (seq-major: every
- *       device's seq 1, then every device's seq 2, …);</li>
+ *       device's seq 1, then every device's seq 2, …); with {@code boards}, every board also reports its
+ *       inference on each window to a second input topic, which every application then reads too;</li>
  *   <li>a Kafka Streams passthrough (bytes in, bytes out, no serdes, no state) with the same settings as
  *       Flatline's ({@link StreamsSettings#streamsProperties()}: exactly_once_v2, lz4) copies that topic;</li>
  *   <li>a plain consumer→producer loop (read_committed consumer, idempotent producer, no transactions) copies
@@ -122,6 +127,7 @@ class PipelineBenchmark {
         String commitMs = System.getProperty("flatline.bench.commit.ms", "100");
         String jfr = System.getProperty("flatline.bench.jfr", "");
         int repeats = Integer.getInteger("flatline.bench.repeats", 3);
+        boolean boards = Boolean.getBoolean("flatline.bench.boards");
 
         EmbeddedKafka kafka = EmbeddedKafka.shared();
         Files.write(dir.resolve("seed.tflite"), SeedModels.bytes(SeedModels.Spec.fieldReport(1)));
@@ -143,20 +149,19 @@ class PipelineBenchmark {
 
         // (1) the input, once
         String run = KafkaClusterExtension.uniqueName("bench");
-        String input = run + ".sensor-readings";
-        kafka.createTopic(input, partitions);
-        long total = (long) devices * readings;
-        warmRecords = Math.max((long) devices * WINDOW, total / 10);
+        Inputs input = new Inputs(run + ".sensor-readings", boards ? run + ".board-inferences" : null);
+        input.topics().forEach(topic -> kafka.createTopic(topic, partitions));
         long p0 = System.nanoTime();
-        produceReadings(kafka, input, devices, readings);
+        long total = produceInput(kafka, input, devices, readings, boards ? new Boards(config, model) : null);
+        warmRecords = Math.max((long) devices * WINDOW, total / 10);
         double produceSeconds = (System.nanoTime() - p0) / 1e9;
-        System.out.printf(Locale.ROOT, "BENCH-PHASE produced %d readings in %.1f s%n", total, produceSeconds);
+        System.out.printf(Locale.ROOT, "BENCH-PHASE produced %d input records in %.1f s%n", total, produceSeconds);
 
         // (2)-(4), repeated: passthrough and Flatline alternate, so each ratio compares neighbours in time
         List<Phase> passthroughs = new ArrayList<>();
         List<Phase> flatlines = new ArrayList<>();
         Phase loop = null;
-        long predictions = 0;
+        Map<String, Long> counters = Map.of();
         double written = 0;
         for (int repeat = 1; repeat <= repeats; repeat++) {
             String id = run + (repeats == 1 ? "" : "-r" + repeat);
@@ -172,7 +177,7 @@ class PipelineBenchmark {
                     commitMs, threads, partitions, repeat == repeats ? jfr : "");
             flatlines.add(flatline.phase());
             if (repeat == 1) {
-                predictions = flatline.predictions();
+                counters = flatline.counters();
                 written = flatline.writtenPerInput();
             }
         }
@@ -201,12 +206,13 @@ class PipelineBenchmark {
         double load1 = os.getSystemLoadAverage();
         String result = String.format(Locale.ROOT, """
                 ==== BENCH streams ====
-                BENCH settings devices=%d readings/device=%d input-records=%d partitions=%d num.stream.threads=%d \
+                BENCH settings devices=%d readings/device=%d boards-report=%s input-records=%d partitions=%d \
+                num.stream.threads=%d \
                 processing.guarantee=exactly_once_v2 commit.interval.ms=%s cores=%d load-average=%.1f->%.1f \
                 properties=%s
                 %sBENCH throughput streams-passthrough %s
                 BENCH throughput plain-loop          %s
-                BENCH throughput flatline            %s predictions=%d
+                BENCH throughput flatline            %s counters %s
                 BENCH flatline records written (outputs + changelogs, incl. transaction markers) per input record=%.1f
                 BENCH ratio flatline/streams-passthrough=%.2f flatline/plain-loop=%.2f (target >= 0.50: %s)
                 BENCH stream-thread cpu per record (median of repeats) passthrough=%.2f us flatline=%.2f us ratio=%.2f
@@ -215,9 +221,9 @@ class PipelineBenchmark {
                 BENCH latency to the broker's append (before the commit) p50=%d ms p95=%d ms p99=%d ms max=%d ms
                 BENCH latency phase stream threads (Kafka Streams' metrics, last 30 s): %s
                 ==== end ====
-                """, devices, readings, total, partitions, threads, commitMs,
+                """, devices, readings, boards, total, partitions, threads, commitMs,
                 Runtime.getRuntime().availableProcessors(), load0, load1, extraProperties(),
-                repeatLines(passthroughs, flatlines), passthrough, loop, flatline, predictions, written,
+                repeatLines(passthroughs, flatlines), passthrough, loop, flatline, counters, written,
                 flatline.rate / passthrough.rate, flatline.rate / loop.rate,
                 flatline.rate / passthrough.rate >= 0.5 ? "met" : "NOT met",
                 medianOf(passthroughs, Phase::threadMicrosPerRecord), medianOf(flatlines, Phase::threadMicrosPerRecord),
@@ -251,8 +257,18 @@ class PipelineBenchmark {
         return line.toString().trim();
     }
 
+    /**
+     * The input topics: the readings, and with {@code -Dflatline.bench.boards=true} the boards' own inferences,
+     * one per window (as a fleet whose boards all report), so that the comparison's path is measured too.
+     */
+    private record Inputs(String readings, String boardInferences) {
+        List<String> topics() {
+            return boardInferences == null ? List.of(readings) : List.of(readings, boardInferences);
+        }
+    }
+
     /** A Kafka Streams passthrough (bytes in, bytes out) with Flatline's own Streams settings. */
-    private Phase passthrough(EmbeddedKafka kafka, Path configFile, String input, String id, long total,
+    private Phase passthrough(EmbeddedKafka kafka, Path configFile, Inputs input, String id, long total,
                               int maxSeconds, String commitMs, int threads, int partitions) throws Exception {
         String out = id + ".passthrough";
         kafka.createTopic(out, partitions);
@@ -260,7 +276,7 @@ class PipelineBenchmark {
         Properties props = new StreamsSettings(configFile, kafka.bootstrapServers(),
                 commonProps(applicationId, commitMs, threads, partitions), Optional.empty()).streamsProperties();
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+        builder.stream(input.topics(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .to(out, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
         try (Admin admin = kafka.admin(); KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
             streams.start();
@@ -271,7 +287,8 @@ class PipelineBenchmark {
         }
     }
 
-    private record FlatlinePhase(Phase phase, long predictions, double writtenPerInput) {
+    /** @param counters Flatline's own counters at the end of the phase, those that are not zero */
+    private record FlatlinePhase(Phase phase, Map<String, Long> counters, double writtenPerInput) {
     }
 
     /**
@@ -279,15 +296,18 @@ class PipelineBenchmark {
      * caller asks on the last, warmest repeat).
      */
     private FlatlinePhase flatline(EmbeddedKafka kafka, Path configFile, ModelConfig config,
-                                   EngineReferenceModel model, String input, String id, long total, int maxSeconds,
+                                   EngineReferenceModel model, Inputs input, String id, long total, int maxSeconds,
                                    String commitMs, int threads, int partitions, String jfr) throws Exception {
         String applicationId = id + "-flatline";
         Map<String, String> props = commonProps(applicationId, commitMs, threads, partitions);
         flatlineTopics(props, id + ".flatline");
-        props.put(Topics.TOPIC_PREFIX + "sensor-readings", input);
+        props.put(Topics.TOPIC_PREFIX + "sensor-readings", input.readings());
+        if (input.boardInferences() != null) {
+            props.put(Topics.TOPIC_PREFIX + "board-inferences", input.boardInferences());
+        }
         StreamsSettings settings = new StreamsSettings(configFile, kafka.bootstrapServers(), props, Optional.empty());
         Phase phase;
-        long predictions;
+        Map<String, Long> counters;
         Recording recording = jfr.isEmpty() ? null : new Recording(Configuration.getConfiguration("profile"));
         try (Admin admin = kafka.admin(); FlatlineStreams app = FlatlineStreams.start(settings, config, model)) {
             if (recording != null) {
@@ -300,12 +320,13 @@ class PipelineBenchmark {
                 recording.stop();
                 recording.close();
             }
-            predictions = app.counters().snapshot().getOrDefault("predictions", -1L);
+            counters = new TreeMap<>(app.counters().snapshot());
+            counters.values().removeIf(n -> n == 0);
         }
         try (Admin admin = kafka.admin()) {
             long consumed = committed(admin, applicationId, input).getAsLong();
             long written = endOffsets(admin, t -> t.startsWith(applicationId + "-") || t.startsWith(id + ".flatline."));
-            return new FlatlinePhase(phase, predictions, (double) written / consumed);
+            return new FlatlinePhase(phase, counters, (double) written / consumed);
         }
     }
 
@@ -385,33 +406,92 @@ class PipelineBenchmark {
         return values;
     }
 
-    private static void produceReadings(EmbeddedKafka kafka, String topicName, int devices, int readings) {
+    /**
+     * Every device's readings, seq-major; with {@code boards}, after each reading that fills or slides a window,
+     * the device's board reporting its inference on it, as the board's runtime computed it (here: the reference
+     * engine on the same quantized window, so that every comparison matches). Returns the records produced.
+     */
+    private static long produceInput(EmbeddedKafka kafka, Inputs input, int devices, int readings, Boards boards) {
         Topic<String, SensorReading> topic = Topics.defaults().sensorReadings();
+        Topic<String, BoardInference> boardTopic = Topics.defaults().boardInferences();
         Random random = new Random(7);
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+        long produced = 0;
+        Map<String, Object> settings = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), topic.keySerializer(), topic.valueSerializer())) {
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // Readings 100 ms apart, the newest now: Kafka Streams orders a task's records by their timestamps, so the
+        // boards' reports (1 ms after the reading that completes their window) interleave with the readings as
+        // they would live, and no record is old enough for the broker's retention to delete.
+        long firstAt = System.currentTimeMillis() - readings * 100L;
+        try (var producer = new KafkaProducer<>(settings, topic.keySerializer(), topic.valueSerializer());
+             var boardProducer = new KafkaProducer<>(settings, boardTopic.keySerializer(), boardTopic.valueSerializer())) {
             for (long seq = 1; seq <= readings; seq++) {
                 for (int d = 0; d < devices; d++) {
                     String device = "bench-" + d;
-                    producer.send(new ProducerRecord<>(topicName, device, SensorReading.newBuilder()
-                            .setDeviceId(device).setSeq(seq).setTimestamp(Instant.ofEpochMilli(1_000_000 + seq * 100))
-                            .setValues(values(random)).setQuality(Quality.GOOD).build()));
+                    Instant at = Instant.ofEpochMilli(firstAt + seq * 100);
+                    SensorReading reading = SensorReading.newBuilder().setDeviceId(device).setSeq(seq)
+                            .setTimestamp(at).setValues(values(random)).setQuality(Quality.GOOD).build();
+                    producer.send(new ProducerRecord<>(input.readings(), null, at.toEpochMilli(), device, reading));
+                    produced++;
+                    BoardInference inference = boards == null ? null : boards.infer(reading);
+                    if (inference != null) {
+                        boardProducer.send(new ProducerRecord<>(input.boardInferences(), null, at.toEpochMilli() + 1,
+                                device, inference));
+                        produced++;
+                    }
                 }
             }
             producer.flush();
+            boardProducer.flush();
+        }
+        return produced;
+    }
+
+    /** The boards of the fleet, each running the model on its own window of the readings it is sent. */
+    private static final class Boards {
+        private final ModelConfig config;
+        private final InputQuantizer quantizer;
+        private final ReferenceModel.Runners runners;
+        private final Map<String, WindowState> windows = new HashMap<>();
+        private final Map<String, ReferenceModel.Runner> engines = new HashMap<>();
+        private final int windowSize;
+        private final int channels;
+
+        Boards(ModelConfig config, EngineReferenceModel model) {
+            this.config = config;
+            this.quantizer = new InputQuantizer(config.normalization(), model.inputScale(), model.inputZeroPoint());
+            this.runners = model.newRunners();
+            this.windowSize = model.timeSteps();
+            this.channels = model.channels();
+        }
+
+        /** The board's report on the window this reading completes, or null while its window is filling. */
+        BoardInference infer(SensorReading reading) {
+            String device = reading.getDeviceId();
+            WindowState.Step step = windows.getOrDefault(device, WindowState.empty(windowSize, channels)).accept(
+                    reading.getSeq(), reading.getTimestamp().toEpochMilli(), quantizer.quantizeRow(reading.getValues()),
+                    config.window());
+            windows.put(device, step.state());
+            if (!step.predictionDue()) {
+                return null;
+            }
+            byte[] window = step.state().window();
+            byte[] netOut = engines.computeIfAbsent(device, d -> runners.newRunner()).run(window, 1);
+            return BoardInference.newBuilder().setDeviceId(device).setTimestamp(reading.getTimestamp())
+                    .setInferenceCount(reading.getSeq()).setWindowEndSeq(reading.getSeq())
+                    .setInputCrc32(InputQuantizer.crc32(window)).setNetOut(ByteBuffer.wrap(netOut)).build();
         }
     }
 
-    /** Input records an application has committed, summed over the input topic's partitions. */
-    private static LongSupplier committed(Admin admin, String groupId, String topic) {
+    /** Input records an application has committed, summed over the input topics' partitions. */
+    private static LongSupplier committed(Admin admin, String groupId, Inputs input) {
         return () -> {
             try {
                 Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(groupId)
                         .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-                return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                return offsets.entrySet().stream().filter(e -> input.topics().contains(e.getKey().topic()) && e.getValue() != null)
                         .mapToLong(e -> e.getValue().offset()).sum();
             } catch (Exception e) {
                 return 0;
@@ -498,7 +578,7 @@ class PipelineBenchmark {
         return phase;
     }
 
-    private Phase plainLoop(EmbeddedKafka kafka, String input, String output, String group, long total, int maxSeconds)
+    private Phase plainLoop(EmbeddedKafka kafka, Inputs input, String output, String group, long total, int maxSeconds)
             throws InterruptedException {
         AtomicLong copied = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
@@ -513,7 +593,7 @@ class PipelineBenchmark {
                          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                          ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
                          new ByteArraySerializer(), new ByteArraySerializer())) {
-                consumer.subscribe(List.of(input));
+                consumer.subscribe(input.topics());
                 while (running.get()) {
                     var records = consumer.poll(Duration.ofMillis(100));
                     for (ConsumerRecord<byte[], byte[]> r : records) {
