@@ -50,12 +50,14 @@ public record AgreementWindow(int capacity, int outputs, byte[] pairs, int head,
         int exact = 0;
         int top1 = 0;
         int worst = 0;
+        // In place: this runs on every comparison, over the whole window.
         for (int i = 0; i < count; i++) {
-            byte[] b = board(i);
-            byte[] r = reference(i);
-            exact += Arrays.equals(b, r) ? 1 : 0;
-            top1 += OutputComparison.top1Agree(b, r) ? 1 : 0;
-            worst = Math.max(worst, OutputComparison.maxAbsDiffLsb(b, r));
+            int b = slot(i);
+            int r = b + outputs;
+            exact += Arrays.equals(pairs, b, r, pairs, r, r + outputs) ? 1 : 0;
+            top1 += outputs > 0 && OutputComparison.top1(pairs, b, outputs) == OutputComparison.top1(pairs, r, outputs)
+                    ? 1 : 0;
+            worst = Math.max(worst, OutputComparison.maxAbsDiffLsb(pairs, b, pairs, r, outputs));
         }
         return count == 0 ? new Summary(total, 0, null, null, null)
                 : new Summary(total, count, (double) exact / count, (double) top1 / count, worst);
