@@ -151,8 +151,11 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
     }
 
     /**
-     * Any other change of the health: stored at once, published when it matters. The stored last seq may be up
-     * to a heartbeat behind, so the newest seq the caller knows of brings it up to date.
+     * Any other change of the health: published, and stored, when it matters; otherwise (the agreement moving
+     * with each comparison) only held in memory until the next publication carries it, which spares a store
+     * write per comparison. A revived task loses the held agreement figures and has them again from the
+     * board's state at its next comparison. The stored last seq may be up to a heartbeat behind, so the newest
+     * seq the caller knows of brings it up to date.
      */
     private void updateHealth(String device, Record<String, SpecificRecord> in, long newestSeq,
                               java.util.function.UnaryOperator<DeviceHealth.Builder> change) {
@@ -163,9 +166,11 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
             }
             return change.apply(h);
         });
-        health.put(device, after);
         if (before == null || mattersChanged(before, after)) {
+            health.put(device, after);
             context.forward(in.withValue(after));
+        } else {
+            health.hold(device, after);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Arrays;
 import java.util.Random;
 
+import io.flatline.streams.topology.JsonSerde;
 import org.junit.jupiter.api.Test;
 
 class AgreementWindowTest {
@@ -40,6 +41,29 @@ class AgreementWindowTest {
             assertThat(summary.top1AgreementRate()).isEqualTo((double) top1 / window.count());
             assertThat(summary.maxAbsDiffLsb()).isEqualTo(worst);
         }
+    }
+
+    /** The boards store keeps the window as JSON: read back, it has the same pairs and the same agreement. */
+    @Test
+    void readsBackFromTheBoardsStoresJsonWithItsAgreement() {
+        Random random = new Random(9);
+        AgreementWindow window = AgreementWindow.empty(8, 3);
+        for (int n = 0; n < 13; n++) {
+            byte[] reference = new byte[3];
+            random.nextBytes(reference);
+            byte[] board = reference.clone();
+            board[n % 3] += (byte) (n % 4);
+            window = window.add(board, reference);
+        }
+        var serde = JsonSerde.of(AgreementWindow.class);
+
+        AgreementWindow back = serde.deserializer().deserialize("t", serde.serializer().serialize("t", window));
+
+        assertThat(back).isEqualTo(window);
+        assertThat(back.summary()).isEqualTo(window.summary());
+        assertThat(new String(serde.serializer().serialize("t", window), java.nio.charset.StandardCharsets.UTF_8))
+                .as("only the pairs and the ring's position are stored")
+                .doesNotContain("exact").doesNotContain("worst");
     }
 
     @Test
