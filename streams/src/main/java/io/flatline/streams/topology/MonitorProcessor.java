@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import io.flatline.schemas.Alert;
 import io.flatline.schemas.AlertState;
@@ -39,11 +38,13 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
     private final PipelineCounters counters;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, Reference> referenceWindows;
-    private KeyValueStore<String, Long> referenceCrcs;
     private HeldValues<BoardMonitor.State> boards;
     private HeldValues<DeviceHealth> health;
-    /** Per device, the newest reference window kept: read from the store once, then followed in memory. */
-    private Map<String, Long> newestReferences;
+    /**
+     * Per device, its reference windows within the retention: read from the store once (a fresh map in every
+     * {@code init}, as for {@link HeldValues}), then kept in memory beside the store's writes.
+     */
+    private Map<String, RecentReferences> recentReferences;
 
     MonitorProcessor(BoardMonitor.Settings settings, int outputs, PipelineCounters counters) {
         this.settings = settings;
@@ -55,10 +56,9 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.referenceWindows = context.getStateStore(StoreNames.REFERENCE_WINDOWS);
-        this.referenceCrcs = context.getStateStore(StoreNames.REFERENCE_CRCS);
         this.boards = new HeldValues<>(context.getStateStore(StoreNames.BOARDS));
         this.health = new HeldValues<>(context.getStateStore(StoreNames.HEALTH));
-        this.newestReferences = new HashMap<>();
+        this.recentReferences = new HashMap<>();
     }
 
     @Override
@@ -71,10 +71,9 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
             // costs no matching state, and a board's very first inference can at worst be one counted miss.
             BoardMonitor.State board = boards.get(device);
             if (board != null) {
-                remember(device, prediction);
-                long newest = prediction.getWindowEndSeq();
-                settle(device, record, board, BoardMonitor.onReference(device, board, references(device, newest),
-                        settings), newest);
+                RecentReferences references = remember(device, prediction);
+                settle(device, record, board, BoardMonitor.onReference(device, board, references, settings),
+                        references.newestSeq());
             }
         } else if (value instanceof Alert alert) {
             emitAlerts(device, record, List.of(alert), alert.getLastSeq());
@@ -82,9 +81,9 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
             BoardMonitor.State board = boards.get(device);
             BoardMonitor.State current = board != null ? board
                     : BoardMonitor.State.initial(settings.summaryWindows(), outputs);
-            long newest = newestReferenceSeq(device);
-            settle(device, record, board, BoardMonitor.onBoardInference(device, current, inference,
-                    references(device, newest), settings), newest);
+            RecentReferences references = recentReferences(device);
+            settle(device, record, board, BoardMonitor.onBoardInference(device, current, inference, references,
+                    settings), references.newestSeq());
         }
     }
 
@@ -194,60 +193,38 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
         return seq == null ? -1 : seq / HEALTH_HEARTBEAT_WINDOWS;
     }
 
-    private void remember(String device, Prediction prediction) {
+    /** Keeps the prediction's window for matching: in the store, and in memory; the store drops what leaves. */
+    private RecentReferences remember(String device, Prediction prediction) {
         long seq = prediction.getWindowEndSeq();
         ByteBuffer out = prediction.getNetOut().duplicate();
         byte[] netOut = new byte[out.remaining()];
         out.get(netOut);
-        referenceWindows.put(windowKey(device, seq), new Reference(seq, prediction.getInputCrc32(), netOut));
-        referenceCrcs.put(crcKey(device, prediction.getInputCrc32()), seq);
-        newestReferences.put(device, Math.max(newestReferenceSeq(device), seq));
-        String expiredKey = windowKey(device, seq - settings.retentionWindows());
-        Reference expired = referenceWindows.get(expiredKey);
-        if (expired != null) {
-            referenceWindows.delete(expiredKey);
-            Long indexed = referenceCrcs.get(crcKey(device, expired.crc()));
-            if (indexed != null && indexed == expired.seq()) {
-                referenceCrcs.delete(crcKey(device, expired.crc()));
-            }
-        }
-    }
-
-    private BoardMonitor.References references(String device, long newest) {
-        return new BoardMonitor.References() {
-            @Override
-            public Optional<Reference> bySeq(long seq) {
-                return Optional.ofNullable(referenceWindows.get(windowKey(device, seq)));
-            }
-
-            @Override
-            public Optional<Reference> byCrc(long crc) {
-                Long seq = referenceCrcs.get(crcKey(device, crc));
-                return seq == null ? Optional.empty() : bySeq(seq);
-            }
-
-            @Override
-            public long newestSeq() {
-                return newest;
-            }
-        };
+        Reference reference = new Reference(seq, prediction.getInputCrc32(), netOut);
+        referenceWindows.put(windowKey(device, seq), reference);
+        RecentReferences references = recentReferences(device);
+        references.add(reference).ifPresent(left -> referenceWindows.delete(windowKey(device, left)));
+        return references;
     }
 
     /**
-     * The newest reference window kept for the device, -1 when none is. Only {@link #remember} adds windows, and
-     * it only expires older ones, so after one store read per device (a fresh map in every {@code init}, as for
-     * {@link HeldValues}) the newest is followed in memory instead of a RocksDB iterator per board inference.
+     * The device's reference windows within the retention, from the store on the first call for the device after
+     * an {@code init}. Windows the store holds beyond the retention (left by a gap in the seqs) are deleted.
      */
-    private long newestReferenceSeq(String device) {
-        return newestReferences.computeIfAbsent(device, this::newestStoredReferenceSeq);
-    }
-
-    /** The newest reference window in the store (its keys sort by seq), -1 when none is. */
-    private long newestStoredReferenceSeq(String device) {
-        try (KeyValueIterator<String, Reference> newest = referenceWindows.reverseRange(windowKey(device, 0),
-                windowKey(device, Long.MAX_VALUE))) {
-            return newest.hasNext() ? newest.next().value.seq() : -1;
+    private RecentReferences recentReferences(String device) {
+        RecentReferences references = recentReferences.get(device);
+        if (references == null) {
+            references = new RecentReferences(settings.retentionWindows(), outputs);
+            List<Long> left = new ArrayList<>();
+            try (KeyValueIterator<String, Reference> stored = referenceWindows.range(windowKey(device, 0),
+                    windowKey(device, Long.MAX_VALUE))) {
+                while (stored.hasNext()) {
+                    references.add(stored.next().value).ifPresent(left::add);
+                }
+            }
+            left.forEach(seq -> referenceWindows.delete(windowKey(device, seq)));
+            recentReferences.put(device, references);
         }
+        return references;
     }
 
     /** Keys sort by seq within a device: the seq is zero-padded. */
@@ -259,9 +236,5 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
             key.append('0');
         }
         return key.append(digits).toString();
-    }
-
-    static String crcKey(String device, long crc) {
-        return device + "#" + Long.toHexString(crc);
     }
 }

@@ -7,8 +7,6 @@ public final class StoreNames {
     public static final String WINDOWS = "windows";
     /** Per device and seq: recent reference windows, for matching board inferences. */
     public static final String REFERENCE_WINDOWS = "reference-windows";
-    /** Per device and input CRC: the seq of the recent reference window with that input. */
-    public static final String REFERENCE_CRCS = "reference-crcs";
     /** Per board: the board monitor's state. */
     public static final String BOARDS = "boards";
     /** Per device: the latest DeviceHealth. */
