@@ -208,7 +208,9 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
 
     /**
      * The device's reference windows within the retention, from the store on the first call for the device after
-     * an {@code init}. Windows the store holds beyond the retention (left by a gap in the seqs) are deleted.
+     * an {@code init}. Windows the ring pushes out as it fills (older ones in a slot a newer one takes, which a gap
+     * in the seqs leaves behind), and windows with another number of outputs than the model has (written before
+     * the model changed), are deleted from the store.
      */
     private RecentReferences recentReferences(String device) {
         RecentReferences references = recentReferences.get(device);
@@ -218,7 +220,12 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
             try (KeyValueIterator<String, Reference> stored = referenceWindows.range(windowKey(device, 0),
                     windowKey(device, Long.MAX_VALUE))) {
                 while (stored.hasNext()) {
-                    references.add(stored.next().value).ifPresent(left::add);
+                    Reference reference = stored.next().value;
+                    if (reference.netOut().length == outputs) {
+                        references.add(reference).ifPresent(left::add);
+                    } else {
+                        left.add(reference.seq());
+                    }
                 }
             }
             left.forEach(seq -> referenceWindows.delete(windowKey(device, seq)));

@@ -23,6 +23,7 @@ import io.flatline.schemas.SensorReading;
 import io.flatline.schemas.topic.Topic;
 import io.flatline.schemas.topic.Topics;
 import io.flatline.streams.app.StreamsSettings;
+import io.flatline.streams.compare.BoardMonitor;
 import io.flatline.streams.config.ModelConfig;
 import io.flatline.streams.detect.RunDetector;
 import io.flatline.streams.quantize.InputQuantizer;
@@ -203,6 +204,26 @@ class FlatlineTopologyTest {
         }
         assertThat(comparisons.isEmpty()).isTrue();
         assertThat(counters.snapshot()).containsEntry("board_join_misses", 1L);
+    }
+
+    /**
+     * The monitor rebuilds a device's reference windows from their store: one from a model with another number of
+     * outputs is dropped (deleted, never matched), and one the ring pushes out is deleted too.
+     */
+    @Test
+    void referenceWindowsOfAnotherModelOrPushedOutAreDeletedWhenTheStoreIsReadBack() {
+        start(1, WindowPolicy.GapPolicy.RESET, false);
+        var stored = driver.<String, BoardMonitor.Reference>getKeyValueStore(StoreNames.REFERENCE_WINDOWS);
+        stored.put(MonitorProcessor.windowKey("b1", 7), new BoardMonitor.Reference(7, 70, new byte[] {1, 2, 3}));
+        stored.put(MonitorProcessor.windowKey("b1", 8), new BoardMonitor.Reference(8, 80, new byte[] {1, 2}));
+        stored.put(MonitorProcessor.windowKey("b1", 108), new BoardMonitor.Reference(108, 1080, new byte[] {4, 5}));
+
+        board("b1", 7, 70L, new byte[] {1, 2, 3});
+
+        assertThat(stored.get(MonitorProcessor.windowKey("b1", 7))).as("three outputs, the model has two").isNull();
+        assertThat(stored.get(MonitorProcessor.windowKey("b1", 8))).as("seq 108 took its slot").isNull();
+        assertThat(stored.get(MonitorProcessor.windowKey("b1", 108))).isNotNull();
+        assertThat(comparisons.isEmpty()).isTrue();
     }
 
     @Test
