@@ -1,5 +1,6 @@
 package io.flatline.streams.topology;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,14 +28,21 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * end-to-end test passing. A task closed without a commit drops what was not flushed, as its transaction is
  * aborted and its state restored from the changelog.
  *
- * <p>Values must not be changed after they are put: other threads (the HTTP API's interactive queries) read
- * the held objects as they are. Reads of single keys see the latest put from any thread; iteration is not
- * offered, since it would have to merge the held values into the inner store's order.
+ * <p>Deletes are held the same way, and the commit writes everything held in one batch ({@code putAll}: one
+ * RocksDB write batch). Values must not be changed after they are put: other threads (the HTTP API's
+ * interactive queries) read the held objects as they are. Reads of single keys see the latest put or delete
+ * from any thread. Iteration on the thread that runs the task first writes what is held (inside the task's
+ * transaction, as a commit would) and then reads the inner store; other threads iterate the inner store, as of
+ * the last commit.
  */
 final class CommitBufferedStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, K, V>
         implements KeyValueStore<K, V> {
 
-    private final Map<K, V> unflushed = new ConcurrentHashMap<>();
+    /** Marks a held delete: a {@link ConcurrentHashMap} holds no nulls. */
+    private static final Object DELETED = new Object();
+
+    private final Map<K, Object> unflushed = new ConcurrentHashMap<>();
+    private volatile Thread owner;
 
     private CommitBufferedStore(KeyValueStore<K, V> inner) {
         super(inner);
@@ -48,16 +56,14 @@ final class CommitBufferedStore<K, V> extends WrappedStateStore<KeyValueStore<K,
     @Override
     public void init(StateStoreContext context, StateStore root) {
         unflushed.clear();
+        owner = Thread.currentThread();
         super.init(context, root);
     }
 
+    /** A null value deletes the key, as for any Kafka Streams key-value store; unlike {@link #delete}, unread. */
     @Override
     public void put(K key, V value) {
-        if (value == null) {
-            delete(key);
-        } else {
-            unflushed.put(key, value);
-        }
+        unflushed.put(key, value == null ? DELETED : value);
     }
 
     @Override
@@ -76,24 +82,34 @@ final class CommitBufferedStore<K, V> extends WrappedStateStore<KeyValueStore<K,
 
     @Override
     public V delete(K key) {
-        V held = unflushed.remove(key);
-        V stored = wrapped().delete(key);
-        return held != null ? held : stored;
+        V before = get(key);
+        put(key, null);
+        return before;
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public V get(K key) {
-        V held = unflushed.get(key);
-        return held != null ? held : wrapped().get(key);
+        Object held = unflushed.get(key);
+        if (held == null) {
+            return wrapped().get(key);
+        }
+        return held == DELETED ? null : (V) held;
     }
 
     /** Called by Kafka Streams on every commit, before the task's records are flushed and its transaction ends. */
     @Override
+    @SuppressWarnings("unchecked")
     public void flushCache() {
-        for (Map.Entry<K, V> entry : unflushed.entrySet()) {
-            wrapped().put(entry.getKey(), entry.getValue());
+        if (!unflushed.isEmpty()) {
+            List<Map.Entry<K, Object>> held = List.copyOf(unflushed.entrySet());
+            List<KeyValue<K, V>> batch = new ArrayList<>(held.size());
+            for (Map.Entry<K, Object> entry : held) {
+                batch.add(KeyValue.pair(entry.getKey(), entry.getValue() == DELETED ? null : (V) entry.getValue()));
+            }
+            wrapped().putAll(batch);
             // Only now, so that a concurrent reader finds the value in one place or the other.
-            unflushed.remove(entry.getKey(), entry.getValue());
+            held.forEach(entry -> unflushed.remove(entry.getKey(), entry.getValue()));
         }
         super.flushCache();
     }
@@ -113,32 +129,35 @@ final class CommitBufferedStore<K, V> extends WrappedStateStore<KeyValueStore<K,
 
     @Override
     public KeyValueIterator<K, V> range(K from, K to) {
-        throw iterationUnsupported();
+        return iterable().range(from, to);
     }
 
     @Override
     public KeyValueIterator<K, V> reverseRange(K from, K to) {
-        throw iterationUnsupported();
+        return iterable().reverseRange(from, to);
     }
 
     @Override
     public KeyValueIterator<K, V> all() {
-        throw iterationUnsupported();
+        return iterable().all();
     }
 
     @Override
     public KeyValueIterator<K, V> reverseAll() {
-        throw iterationUnsupported();
+        return iterable().reverseAll();
     }
 
     @Override
     public <PS extends Serializer<P>, P> KeyValueIterator<K, V> prefixScan(P prefix, PS prefixKeySerializer) {
-        throw iterationUnsupported();
+        return iterable().prefixScan(prefix, prefixKeySerializer);
     }
 
-    private UnsupportedOperationException iterationUnsupported() {
-        return new UnsupportedOperationException("store " + name() + " holds values until each commit and is read"
-                + " by key only");
+    /** The inner store, with what is held written to it first when the task's own thread asks. */
+    private KeyValueStore<K, V> iterable() {
+        if (Thread.currentThread() == owner) {
+            flushCache();
+        }
+        return wrapped();
     }
 
     @Override

@@ -133,7 +133,7 @@ public final class FlatlineTopology {
                 config.comparison().summaryWindows(), config.comparison().retentionWindows(),
                 config.comparison().retentionWindows());
         return events.process(() -> new MonitorProcessor(settings, model.outputs(), counters), Named.as("monitor"),
-                StoreNames.REFERENCE_WINDOWS, StoreNames.BOARDS, StoreNames.HEALTH);
+                StoreNames.REFERENCE_CHUNKS, StoreNames.BOARDS, StoreNames.HEALTH);
     }
 
     private static Map<String, KStream<String, SpecificRecord>> splitByType(KStream<String, SpecificRecord> stream,
@@ -156,7 +156,8 @@ public final class FlatlineTopology {
 
     private void addStores(StreamsBuilder builder) {
         builder.addStateStore(CommitBufferedStore.around(store(StoreNames.WINDOWS, StoreSerdes.referenceState())));
-        builder.addStateStore(store(StoreNames.REFERENCE_WINDOWS, StoreSerdes.reference()));
+        builder.addStateStore(CommitBufferedStore.around(store(StoreNames.REFERENCE_CHUNKS,
+                StoreSerdes.referenceChunk())));
         builder.addStateStore(CommitBufferedStore.around(store(StoreNames.BOARDS, JsonSerde.of(BoardMonitor.State.class))));
         builder.addStateStore(store(StoreNames.HEALTH, topics.deviceHealth().valueSerde()));
     }
@@ -166,9 +167,9 @@ public final class FlatlineTopology {
      * written on every board inference, hold their values until each commit ({@link CommitBufferedStore}): each
      * device's latest value goes to RocksDB and the changelog once per commit instead of once per record (a
      * board's state, with its agreement window, serialized on every inference was more than half of the stream
-     * thread's time with every board reporting). The reference windows get a new key per prediction, which a
-     * buffer has nothing to fold into, and health is written only when it changes (and iterated by the
-     * HTTP API, which the buffered store does not offer).
+     * thread's time with every board reporting), and so does the store of reference windows, whose chunk of 50
+     * windows is put again with every window ({@link ReferenceWindows}). Health is written only when it is
+     * published.
      */
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> valueSerde) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), valueSerde);

@@ -3,9 +3,7 @@ package io.flatline.streams.topology;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.flatline.schemas.Alert;
 import io.flatline.schemas.AlertState;
@@ -20,8 +18,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The fleet view of one device: keeps its recent reference windows, holds the board's inferences against
@@ -37,14 +33,10 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
     private final int outputs;
     private final PipelineCounters counters;
     private ProcessorContext<String, SpecificRecord> context;
-    private KeyValueStore<String, Reference> referenceWindows;
     private HeldValues<BoardMonitor.State> boards;
     private HeldValues<DeviceHealth> health;
-    /**
-     * Per device, its reference windows within the retention: read from the store once (a fresh map in every
-     * {@code init}, as for {@link HeldValues}), then kept in memory beside the store's writes.
-     */
-    private Map<String, RecentReferences> recentReferences;
+    /** Made afresh in every {@code init}, as {@link HeldValues} are. */
+    private ReferenceWindows referenceWindows;
 
     MonitorProcessor(BoardMonitor.Settings settings, int outputs, PipelineCounters counters) {
         this.settings = settings;
@@ -55,10 +47,10 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        this.referenceWindows = context.getStateStore(StoreNames.REFERENCE_WINDOWS);
+        this.referenceWindows = new ReferenceWindows(context.getStateStore(StoreNames.REFERENCE_CHUNKS),
+                settings.retentionWindows(), outputs);
         this.boards = new HeldValues<>(context.getStateStore(StoreNames.BOARDS));
         this.health = new HeldValues<>(context.getStateStore(StoreNames.HEALTH));
-        this.recentReferences = new HashMap<>();
     }
 
     @Override
@@ -81,7 +73,7 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
             BoardMonitor.State board = boards.get(device);
             BoardMonitor.State current = board != null ? board
                     : BoardMonitor.State.initial(settings.summaryWindows(), outputs);
-            RecentReferences references = recentReferences(device);
+            RecentReferences references = referenceWindows.of(device);
             settle(device, record, board, BoardMonitor.onBoardInference(device, current, inference, references,
                     settings), references.newestSeq());
         }
@@ -193,45 +185,13 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
         return seq == null ? -1 : seq / HEALTH_HEARTBEAT_WINDOWS;
     }
 
-    /** Keeps the prediction's window for matching: in the store, and in memory; the store drops what leaves. */
+    /** Keeps the prediction's window for matching the board's inferences. */
     private RecentReferences remember(String device, Prediction prediction) {
-        long seq = prediction.getWindowEndSeq();
         ByteBuffer out = prediction.getNetOut().duplicate();
         byte[] netOut = new byte[out.remaining()];
         out.get(netOut);
-        Reference reference = new Reference(seq, prediction.getInputCrc32(), netOut);
-        referenceWindows.put(windowKey(device, seq), reference);
-        RecentReferences references = recentReferences(device);
-        references.add(reference).ifPresent(left -> referenceWindows.delete(windowKey(device, left)));
-        return references;
-    }
-
-    /**
-     * The device's reference windows within the retention, from the store on the first call for the device after
-     * an {@code init}. Windows the ring pushes out as it fills (older ones in a slot a newer one takes, which a gap
-     * in the seqs leaves behind), and windows with another number of outputs than the model has (written before
-     * the model changed), are deleted from the store.
-     */
-    private RecentReferences recentReferences(String device) {
-        RecentReferences references = recentReferences.get(device);
-        if (references == null) {
-            references = new RecentReferences(settings.retentionWindows(), outputs);
-            List<Long> left = new ArrayList<>();
-            try (KeyValueIterator<String, Reference> stored = referenceWindows.range(windowKey(device, 0),
-                    windowKey(device, Long.MAX_VALUE))) {
-                while (stored.hasNext()) {
-                    Reference reference = stored.next().value;
-                    if (reference.netOut().length == outputs) {
-                        references.add(reference).ifPresent(left::add);
-                    } else {
-                        left.add(reference.seq());
-                    }
-                }
-            }
-            left.forEach(seq -> referenceWindows.delete(windowKey(device, seq)));
-            recentReferences.put(device, references);
-        }
-        return references;
+        return referenceWindows.add(device, new Reference(prediction.getWindowEndSeq(), prediction.getInputCrc32(),
+                netOut));
     }
 
     /** Keys sort by seq within a device: the seq is zero-padded. */

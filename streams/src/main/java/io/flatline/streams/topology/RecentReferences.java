@@ -2,7 +2,6 @@ package io.flatline.streams.topology;
 
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 import io.flatline.streams.compare.BoardMonitor.Reference;
 import io.flatline.streams.compare.BoardMonitor.References;
@@ -34,22 +33,17 @@ final class RecentReferences implements References {
         Arrays.fill(seqs, EMPTY);
     }
 
-    /**
-     * Keeps a window, newer than any kept so far; returns the seq of the window it pushed out of the ring (one at
-     * or before {@code seq - retention}), which the caller deletes from the store.
-     */
-    OptionalLong add(Reference reference) {
+    /** Keeps a window, newer than any kept so far, in place of the one in its slot (at or before seq - retention). */
+    void add(Reference reference) {
         if (reference.netOut().length != outputs) {
             throw new IllegalArgumentException("a reference output has " + reference.netOut().length
                     + " values, the model " + outputs);
         }
         int slot = slot(reference.seq());
-        long displaced = seqs[slot];
         seqs[slot] = reference.seq();
         crcs[slot] = reference.crc();
         System.arraycopy(reference.netOut(), 0, netOuts, slot * outputs, outputs);
         newest = Math.max(newest, reference.seq());
-        return displaced == EMPTY || displaced == reference.seq() ? OptionalLong.empty() : OptionalLong.of(displaced);
     }
 
     @Override

@@ -5,8 +5,8 @@ public final class StoreNames {
 
     /** Per device: the count window of quantized readings, the reference detector's run and its open verdicts. */
     public static final String WINDOWS = "windows";
-    /** Per device and seq: recent reference windows, for matching board inferences. */
-    public static final String REFERENCE_WINDOWS = "reference-windows";
+    /** Per device and chunk of 50 seqs: recent reference windows, for matching board inferences. */
+    public static final String REFERENCE_CHUNKS = "reference-chunks";
     /** Per board: the board monitor's state. */
     public static final String BOARDS = "boards";
     /** Per device: the latest DeviceHealth. */

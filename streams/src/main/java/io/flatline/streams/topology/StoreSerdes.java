@@ -41,12 +41,23 @@ final class StoreSerdes {
         T read(DataInputStream in) throws IOException;
     }
 
-    static Serde<Reference> reference() {
-        return binary("reference window", 32, (r, out) -> {
-            out.writeLong(r.seq());
-            out.writeLong(r.crc());
-            bytes(out, r.netOut());
-        }, in -> new Reference(in.readLong(), in.readLong(), bytes(in)));
+    /** A chunk of a device's reference windows, oldest first: see {@link ReferenceWindows}. */
+    static Serde<List<Reference>> referenceChunk() {
+        return binary("reference chunk", 1024, (chunk, out) -> {
+            out.writeInt(chunk.size());
+            for (Reference r : chunk) {
+                out.writeLong(r.seq());
+                out.writeLong(r.crc());
+                bytes(out, r.netOut());
+            }
+        }, in -> {
+            int n = in.readInt();
+            List<Reference> chunk = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                chunk.add(new Reference(in.readLong(), in.readLong(), bytes(in)));
+            }
+            return chunk;
+        });
     }
 
     static Serde<ReferenceState> referenceState() {

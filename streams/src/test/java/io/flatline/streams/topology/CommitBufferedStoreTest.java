@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
@@ -99,16 +101,18 @@ class CommitBufferedStoreTest {
     }
 
     @Test
-    void deletesFromBothTheHeldValuesAndTheInnerStore() {
+    void holdsDeletesUntilTheCacheFlushToo() {
         CommitBufferedStore<String, String> store = inMemory();
         store.put("press-01", "w1");
         store.flushCache();
         store.put("press-01", "w2");
 
         assertThat(store.delete("press-01")).isEqualTo("w2");
+        assertThat(store.get("press-01")).isNull();
+        assertThat(store.wrapped().get("press-01")).as("not yet flushed").isEqualTo("w1");
+
         store.flushCache();
 
-        assertThat(store.get("press-01")).isNull();
         assertThat(store.wrapped().get("press-01")).isNull();
         store.put("press-02", "w3");
         store.put("press-02", null);
@@ -116,11 +120,28 @@ class CommitBufferedStoreTest {
     }
 
     @Test
-    void refusesIterationAndARecordCacheUnderIt() {
+    void iteratesWhatItHoldsOnItsOwnThreadAndWhatWasFlushedOnOthers() throws Exception {
         CommitBufferedStore<String, String> store = inMemory();
+        store.put("press-01", "w1");
+        store.flushCache();
+        store.put("press-02", "w2");
+        store.put("press-01", null);
 
-        assertThatThrownBy(store::all).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining(STORE);
-        assertThatThrownBy(() -> store.range("a", "z")).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(CompletableFuture.supplyAsync(() -> keys(store)).get()).containsExactly("press-01");
+        assertThat(keys(store)).containsExactly("press-02");
+        assertThat(store.wrapped().get("press-02")).as("written by the iteration on the store's thread").isEqualTo("w2");
+    }
+
+    private static List<String> keys(CommitBufferedStore<String, String> store) {
+        List<String> keys = new ArrayList<>();
+        try (var all = store.all()) {
+            all.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        return keys;
+    }
+
+    @Test
+    void refusesARecordCacheUnderIt() {
         assertThatThrownBy(() -> persistent().withCachingEnabled()).isInstanceOf(UnsupportedOperationException.class);
     }
 

@@ -207,23 +207,43 @@ class FlatlineTopologyTest {
     }
 
     /**
-     * The monitor rebuilds a device's reference windows from their store: one from a model with another number of
-     * outputs is dropped (deleted, never matched), and one the ring pushes out is deleted too.
+     * The monitor keeps a device's reference windows in chunks of 50 seqs, rebuilt from the store on first use:
+     * a window of a model with another number of outputs is dropped (its chunk rewritten without it), and a chunk
+     * wholly past the retention is deleted.
      */
     @Test
-    void referenceWindowsOfAnotherModelOrPushedOutAreDeletedWhenTheStoreIsReadBack() {
+    void referenceChunksOfAnotherModelOrPastTheRetentionAreDroppedWhenReadBack() {
         start(1, WindowPolicy.GapPolicy.RESET, false);
-        var stored = driver.<String, BoardMonitor.Reference>getKeyValueStore(StoreNames.REFERENCE_WINDOWS);
-        stored.put(MonitorProcessor.windowKey("b1", 7), new BoardMonitor.Reference(7, 70, new byte[] {1, 2, 3}));
-        stored.put(MonitorProcessor.windowKey("b1", 8), new BoardMonitor.Reference(8, 80, new byte[] {1, 2}));
-        stored.put(MonitorProcessor.windowKey("b1", 108), new BoardMonitor.Reference(108, 1080, new byte[] {4, 5}));
+        var stored = driver.<String, List<BoardMonitor.Reference>>getKeyValueStore(StoreNames.REFERENCE_CHUNKS);
+        // Retention 100 in this test's config: once seq 160 is kept, the chunk of seqs 0..49 has left it.
+        stored.put(MonitorProcessor.windowKey("b1", 0), List.of(new BoardMonitor.Reference(7, 70, new byte[] {1, 2})));
+        stored.put(MonitorProcessor.windowKey("b1", 3), List.of(
+                new BoardMonitor.Reference(159, 1590, new byte[] {1, 2, 3}),
+                new BoardMonitor.Reference(160, 1600, new byte[] {4, 5})));
 
-        board("b1", 7, 70L, new byte[] {1, 2, 3});
+        board("b1", 160, 1600L, new byte[] {4, 5});
 
-        assertThat(stored.get(MonitorProcessor.windowKey("b1", 7))).as("three outputs, the model has two").isNull();
-        assertThat(stored.get(MonitorProcessor.windowKey("b1", 8))).as("seq 108 took its slot").isNull();
-        assertThat(stored.get(MonitorProcessor.windowKey("b1", 108))).isNotNull();
-        assertThat(comparisons.isEmpty()).isTrue();
+        assertThat(stored.get(MonitorProcessor.windowKey("b1", 0))).as("past the retention").isNull();
+        assertThat(stored.get(MonitorProcessor.windowKey("b1", 3))).as("three outputs, the model has two")
+                .extracting(BoardMonitor.Reference::seq).containsExactly(160L);
+        assertThat(comparisons.readValuesToList()).singleElement()
+                .satisfies(c -> assertThat(c.getWindowEndSeq()).isEqualTo(160L));
+    }
+
+    /** What a restarted instance reads back: every window of a board's device, in the chunks the commits wrote. */
+    @Test
+    void keepsEveryReportingDevicesWindowsInTheStoreInChunks() {
+        start(1, WindowPolicy.GapPolicy.RESET, false);
+        board("b1", 1, 0L, new byte[] {0, 0});
+        for (long seq = 1; seq <= 60; seq++) {
+            reading("b1", seq, seq, -seq);
+        }
+        var stored = driver.<String, List<BoardMonitor.Reference>>getKeyValueStore(StoreNames.REFERENCE_CHUNKS);
+
+        assertThat(stored.get(MonitorProcessor.windowKey("b1", 0))).extracting(BoardMonitor.Reference::seq)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(SIZE, 49).boxed().toList());
+        assertThat(stored.get(MonitorProcessor.windowKey("b1", 1))).extracting(BoardMonitor.Reference::seq)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(50, 60).boxed().toList());
     }
 
     @Test

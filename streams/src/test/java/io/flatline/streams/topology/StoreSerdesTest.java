@@ -23,13 +23,18 @@ import org.junit.jupiter.api.Test;
 class StoreSerdesTest {
 
     @Test
-    void referenceWindowsRoundTrip() {
-        var serde = StoreSerdes.reference();
-        Reference r = new Reference(123_456_789L, 0xFFFF_FFFFL, new byte[] {-128, 0, 127, 5, -5});
-        Reference back = serde.deserializer().deserialize("t", serde.serializer().serialize("t", r));
-        assertThat(back.seq()).isEqualTo(r.seq());
-        assertThat(back.crc()).isEqualTo(r.crc());
-        assertThat(back.netOut()).containsExactly(r.netOut());
+    void referenceChunksRoundTrip() {
+        var serde = StoreSerdes.referenceChunk();
+        List<Reference> chunk = List.of(new Reference(123_456_789L, 0xFFFF_FFFFL, new byte[] {-128, 0, 127, 5, -5}),
+                new Reference(123_456_790L, 7, new byte[] {1, 2, 3, 4, 5}));
+        List<Reference> back = serde.deserializer().deserialize("t", serde.serializer().serialize("t", chunk));
+        assertThat(back).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            assertThat(back.get(i).seq()).isEqualTo(chunk.get(i).seq());
+            assertThat(back.get(i).crc()).isEqualTo(chunk.get(i).crc());
+            assertThat(back.get(i).netOut()).containsExactly(chunk.get(i).netOut());
+        }
+        assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", List.of()))).isEmpty();
     }
 
     @Test
@@ -93,7 +98,7 @@ class StoreSerdesTest {
 
     @Test
     void refusesBytesOfAnotherLayout() {
-        assertThatThrownBy(() -> StoreSerdes.reference().deserializer().deserialize("t", new byte[] {9, 1, 2}))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("Not a version-1 reference window");
+        assertThatThrownBy(() -> StoreSerdes.referenceChunk().deserializer().deserialize("t", new byte[] {9, 1, 2}))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("Not a version-1 reference chunk");
     }
 }

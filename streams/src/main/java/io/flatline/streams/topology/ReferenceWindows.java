@@ -1,0 +1,128 @@
+package io.flatline.streams.topology;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeSet;
+
+import io.flatline.streams.compare.BoardMonitor.Reference;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The reference windows the monitor matches board inferences against, per device: in memory, the windows within
+ * the retention ({@link RecentReferences}); in the store, their durable copy in chunks of {@link #CHUNK}
+ * consecutive seqs, one key per chunk. The store is a {@link CommitBufferedStore}: the chunk a window joins is
+ * put again on every window but reaches RocksDB and the changelog once per commit, and a chunk is deleted once
+ * all of its seqs have left the retention. One key per window (a put and a delete per prediction) was 45 % of the
+ * stream thread with every board reporting (docs/benchmarks.md).
+ *
+ * <p>Made in every {@code init}, like {@link HeldValues}: a device's windows are read back from the store on its
+ * first use, before anything is written for it, so what the store holds for it is all committed.
+ */
+final class ReferenceWindows {
+
+    /** Seqs per chunk: a chunk of the seed model's windows is about 1 KB. */
+    static final int CHUNK = 50;
+
+    private final KeyValueStore<String, List<Reference>> chunks;
+    private final int retention;
+    private final int outputs;
+    private final Map<String, Device> devices = new HashMap<>();
+
+    /** A device's windows in memory, the chunk being filled, and the chunks the store holds. */
+    private static final class Device {
+        final RecentReferences recent;
+        final NavigableSet<Long> stored = new TreeSet<>();
+        long chunk = Long.MIN_VALUE;
+        List<Reference> filling = List.of();
+
+        Device(RecentReferences recent) {
+            this.recent = recent;
+        }
+    }
+
+    ReferenceWindows(KeyValueStore<String, List<Reference>> chunks, int retention, int outputs) {
+        this.chunks = chunks;
+        this.retention = retention;
+        this.outputs = outputs;
+    }
+
+    /** The device's windows within the retention. */
+    RecentReferences of(String device) {
+        return device(device).recent;
+    }
+
+    /** Keeps a window newer than every other of the device's. */
+    RecentReferences add(String device, Reference reference) {
+        Device d = device(device);
+        d.recent.add(reference);
+        long chunk = chunkOf(reference.seq());
+        if (chunk != d.chunk) {
+            d.chunk = chunk;
+            d.filling = List.of();
+            d.stored.add(chunk);
+        }
+        // A new list per window: the store holds the one put until the commit, and must see it unchanged.
+        List<Reference> filling = new ArrayList<>(d.filling.size() + 1);
+        filling.addAll(d.filling);
+        filling.add(reference);
+        d.filling = filling;
+        chunks.put(MonitorProcessor.windowKey(device, chunk), filling);
+        dropExpiredChunks(device, d);
+        return d.recent;
+    }
+
+    private Device device(String device) {
+        Device d = devices.get(device);
+        if (d == null) {
+            d = readBack(device);
+            devices.put(device, d);
+        }
+        return d;
+    }
+
+    /**
+     * The device's windows as the store holds them, oldest chunk first. Windows with another number of outputs
+     * than the model has (stored before the model changed) are left out, and their chunks rewritten without them.
+     */
+    private Device readBack(String device) {
+        Device d = new Device(new RecentReferences(retention, outputs));
+        Map<Long, List<Reference>> rewrite = new HashMap<>();
+        try (KeyValueIterator<String, List<Reference>> stored = chunks.range(MonitorProcessor.windowKey(device, 0),
+                MonitorProcessor.windowKey(device, Long.MAX_VALUE))) {
+            while (stored.hasNext()) {
+                List<Reference> chunk = stored.next().value;
+                List<Reference> kept = chunk.stream().filter(r -> r.netOut().length == outputs).toList();
+                kept.forEach(d.recent::add);
+                if (!chunk.isEmpty()) {
+                    long index = chunkOf(chunk.get(0).seq());
+                    d.stored.add(index);
+                    d.chunk = index;
+                    d.filling = kept;
+                    if (kept.size() != chunk.size()) {
+                        rewrite.put(index, kept);
+                    }
+                }
+            }
+        }
+        rewrite.forEach((index, kept) -> chunks.put(MonitorProcessor.windowKey(device, index),
+                kept.isEmpty() ? null : kept));
+        dropExpiredChunks(device, d);
+        return d;
+    }
+
+    /** Deletes the chunks whose every seq has left the retention (all at or before newest - retention). */
+    private void dropExpiredChunks(String device, Device d) {
+        long firstKept = chunkOf(d.recent.newestSeq() - retention + 1);
+        while (!d.stored.isEmpty() && d.stored.first() < firstKept) {
+            chunks.put(MonitorProcessor.windowKey(device, d.stored.pollFirst()), null);
+        }
+    }
+
+    private static long chunkOf(long seq) {
+        return Math.floorDiv(seq, CHUNK);
+    }
+}
