@@ -9,8 +9,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * A key-value store read through the objects it holds: the first read of a key goes to the store, later reads
  * come from memory, and every write goes to both. The store (with its changelog) stays the truth and the map
  * only ever a copy of it, so exactly-once is untouched; what is saved is a store read and a deserialization
- * per record, the largest share of the stream thread's time before (docs/benchmarks.md). {@link #hold} is the
- * one exception: a value kept newer than the store's, where the processor accepts losing it.
+ * per record, the largest share of the stream thread's time before (docs/benchmarks.md).
  *
  * <p>A processor makes a new one in every {@code init}: Kafka Streams calls it again when a task is revived
  * after an aborted transaction, whose store is then restored from the changelog, so nothing read before that
@@ -40,14 +39,6 @@ final class HeldValues<V> {
 
     void put(String key, V value) {
         store.put(key, value);
-        held.put(key, value);
-    }
-
-    /**
-     * Keeps a newer value in memory only; the store keeps the last one {@link #put}. For values whose unwritten
-     * changes the processor can lose to a task's revival because it derives them again.
-     */
-    void hold(String key, V value) {
         held.put(key, value);
     }
 }

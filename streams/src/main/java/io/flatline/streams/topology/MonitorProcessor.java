@@ -3,7 +3,9 @@ package io.flatline.streams.topology;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.flatline.schemas.Alert;
 import io.flatline.schemas.AlertState;
@@ -37,6 +39,12 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
     private HeldValues<DeviceHealth> health;
     /** Made afresh in every {@code init}, as {@link HeldValues} are. */
     private ReferenceWindows referenceWindows;
+    /**
+     * Per device, its board's agreement since the device's health was last built: it goes into the next one.
+     * Building a health per comparison (through Avro's builder, which copies every field) was a visible share of
+     * the stream thread with every board reporting. A revived task has it again at the board's next comparison.
+     */
+    private Map<String, AgreementWindow.Summary> agreementToPublish;
 
     MonitorProcessor(BoardMonitor.Settings settings, int outputs, PipelineCounters counters) {
         this.settings = settings;
@@ -51,6 +59,7 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
                 settings.retentionWindows(), outputs);
         this.boards = new HeldValues<>(context.getStateStore(StoreNames.BOARDS));
         this.health = new HeldValues<>(context.getStateStore(StoreNames.HEALTH));
+        this.agreementToPublish = new HashMap<>();
     }
 
     @Override
@@ -94,10 +103,11 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
         }
         emitAlerts(device, in, outcome.alerts(), newestSeq);
         if (!outcome.comparisons().isEmpty()) {
-            AgreementWindow.Summary summary = outcome.state().agreement().summary();
-            updateHealth(device, in, newestSeq, h -> h.setComparedWindows(summary.total())
-                    .setExactMatchRate(summary.exactMatchRate()).setTop1AgreementRate(summary.top1AgreementRate())
-                    .setMaxAbsDiffLsb(summary.maxAbsDiffLsb()));
+            agreementToPublish.put(device, outcome.state().agreement().summary());
+            DeviceHealth current = health.get(device);
+            if (current == null || heartbeat(Math.max(newestSeq, lastSeq(current))) != heartbeat(lastSeq(current))) {
+                updateHealth(device, in, newestSeq, h -> h);
+            }
         }
     }
 
@@ -142,11 +152,8 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
     }
 
     /**
-     * Any other change of the health: published, and stored, when it matters; otherwise (the agreement moving
-     * with each comparison) only held in memory until the next publication carries it, which spares a store
-     * write per comparison. A revived task loses the held agreement figures and has them again from the
-     * board's state at its next comparison. The stored last seq may be up to a heartbeat behind, so the newest
-     * seq the caller knows of brings it up to date.
+     * Any other change of the health: stored at once, published when it matters. The stored last seq may be up
+     * to a heartbeat behind, so the newest seq the caller knows of brings it up to date.
      */
     private void updateHealth(String device, Record<String, SpecificRecord> in, long newestSeq,
                               java.util.function.UnaryOperator<DeviceHealth.Builder> change) {
@@ -157,20 +164,28 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
             }
             return change.apply(h);
         });
+        health.put(device, after);
         if (before == null || mattersChanged(before, after)) {
-            health.put(device, after);
             context.forward(in.withValue(after));
-        } else {
-            health.hold(device, after);
         }
     }
 
-    private static DeviceHealth changed(String device, Record<String, SpecificRecord> in, DeviceHealth before,
-                                        java.util.function.UnaryOperator<DeviceHealth.Builder> change) {
-        DeviceHealth.Builder builder = before == null
+    /** The health after a change, with the board's latest agreement if it moved since the health was last built. */
+    private DeviceHealth changed(String device, Record<String, SpecificRecord> in, DeviceHealth before,
+                                 java.util.function.UnaryOperator<DeviceHealth.Builder> change) {
+        DeviceHealth.Builder builder = change.apply(before == null
                 ? DeviceHealth.newBuilder().setDeviceId(device).setOpenAlerts(List.of())
-                : DeviceHealth.newBuilder(before);
-        return change.apply(builder).setUpdated(Instant.ofEpochMilli(in.timestamp())).build();
+                : DeviceHealth.newBuilder(before));
+        AgreementWindow.Summary agreement = agreementToPublish.remove(device);
+        if (agreement != null) {
+            builder.setComparedWindows(agreement.total()).setExactMatchRate(agreement.exactMatchRate())
+                    .setTop1AgreementRate(agreement.top1AgreementRate()).setMaxAbsDiffLsb(agreement.maxAbsDiffLsb());
+        }
+        return builder.setUpdated(Instant.ofEpochMilli(in.timestamp())).build();
+    }
+
+    private static long lastSeq(DeviceHealth health) {
+        return health.getLastSeq() == null ? -1 : health.getLastSeq();
     }
 
     private static boolean mattersChanged(DeviceHealth before, DeviceHealth after) {

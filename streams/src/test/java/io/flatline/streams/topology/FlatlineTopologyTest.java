@@ -246,6 +246,33 @@ class FlatlineTopologyTest {
                 .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(50, 60).boxed().toList());
     }
 
+    /** The board's agreement moves with every comparison and goes out with the device's next published health. */
+    @Test
+    void publishedHealthCarriesTheBoardsLatestAgreement() {
+        start(1, WindowPolicy.GapPolicy.RESET, false);
+        long heartbeats = 2;
+        for (long seq = 1; seq <= heartbeats * MonitorProcessor.HEALTH_HEARTBEAT_WINDOWS + 5; seq++) {
+            reading("b1", seq, seq % 7 * 10, seq % 5 * 10);
+            Prediction p = predictions.isEmpty() ? null : predictions.readValue();
+            if (p != null) {
+                byte[] out = new byte[p.getNetOut().remaining()];
+                p.getNetOut().duplicate().get(out);
+                board("b1", seq, p.getInputCrc32(), out);
+            }
+        }
+        List<BoardComparison> compared = comparisons.readValuesToList();
+        List<DeviceHealth> published = health.readValuesToList();
+
+        // Published at a heartbeat or a change of label, on a prediction, before that window's board report.
+        DeviceHealth newest = published.get(published.size() - 1);
+        assertThat(newest.getLastSeq()).isGreaterThanOrEqualTo(heartbeats * MonitorProcessor.HEALTH_HEARTBEAT_WINDOWS);
+        assertThat(newest.getComparedWindows()).isEqualTo(compared.stream()
+                .filter(c -> c.getWindowEndSeq() < newest.getLastSeq()).count());
+        assertThat(newest.getExactMatchRate()).isEqualTo(1.0);
+        assertThat(newest.getTop1AgreementRate()).isEqualTo(1.0);
+        assertThat(newest.getMaxAbsDiffLsb()).isZero();
+    }
+
     @Test
     void aRecordThatIsNotAvroDoesNotStopTheApplication() {
         start(1, WindowPolicy.GapPolicy.RESET, false);

@@ -69,17 +69,4 @@ class HeldValuesTest {
 
         assertThat(after.get("press-01")).isEqualTo("window-2");
     }
-
-    @Test
-    void aHeldValueIsReadButNotWrittenAndANewViewHasTheStoresInstead() {
-        CountingStore backing = new CountingStore();
-        HeldValues<String> held = new HeldValues<>(backing.store());
-        held.put("press-01", "health-published");
-
-        held.hold("press-01", "health-newer");
-
-        assertThat(held.get("press-01")).isEqualTo("health-newer");
-        assertThat(backing.values).containsEntry("press-01", "health-published");
-        assertThat(new HeldValues<>(backing.store()).get("press-01")).isEqualTo("health-published");
-    }
 }
