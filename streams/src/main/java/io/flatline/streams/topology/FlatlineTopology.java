@@ -1,52 +1,46 @@
 package io.flatline.streams.topology;
 
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 
-import io.flatline.schemas.Alert;
-import io.flatline.schemas.BoardComparison;
-import io.flatline.schemas.BoardInference;
-import io.flatline.schemas.DeviceHealth;
-import io.flatline.schemas.Prediction;
-import io.flatline.schemas.SensorReading;
 import io.flatline.schemas.topic.Topic;
 import io.flatline.schemas.topic.Topics;
 import io.flatline.streams.compare.BoardMonitor;
 import io.flatline.streams.config.ModelConfig;
 import io.flatline.streams.infer.ReferenceModel;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Branched;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Flatline's topology: readings are windowed and run through the reference; the reference's predictions,
- * its alerts and the boards' own inferences meet in the monitor, which compares, diagnoses and keeps each
- * device's health.
+ * Flatline's topology: readings are windowed and run through the reference; the reference's predictions and
+ * alerts are written, and meet the boards' own inferences in the monitor, which compares, diagnoses and keeps
+ * each device's health.
  *
  * <pre>
- *   sensor-readings ─▶ infer ─┬─▶ predictions
- *                             └─▶ ┐
- *   board-inferences ───────────▶ monitor ─▶ board-comparisons, alerts, device-health
+ *   sensor-readings ─▶ infer ─┬─────────────────────────▶ write ─▶ predictions, alerts
+ *                             └─▶ monitor ─▶ write ─▶ board-comparisons, alerts, device-health
+ *   board-inferences ─────────────▲
  * </pre>
  *
- * The two input topics must have the same number of partitions: a device's readings and its board's
- * inferences meet in one task.
+ * Written with the Processor API: every node a record passes costs Kafka Streams' per-node work, and the DSL's
+ * split by type, casts and merges put seven between a reading and its prediction's topic; here there are two.
+ * One sink writes every output, to the topic of its type ({@link OutputRouting}). The two input topics must have
+ * the same number of partitions: a device's readings and its board's inferences meet in one task.
  */
 public final class FlatlineTopology {
+
+    private static final String READINGS = "read-sensor-readings";
+    private static final String BOARD_INFERENCES = "read-board-inferences";
+    private static final String INFER = "infer";
+    private static final String MONITOR = "monitor";
+    private static final String WRITE = "write";
 
     private final Topics topics;
     private final ModelConfig config;
@@ -69,97 +63,59 @@ public final class FlatlineTopology {
     }
 
     public Topology build() {
-        StreamsBuilder builder = new StreamsBuilder();
-        addStores(builder);
-        KStream<String, SpecificRecord> inferred = infer(readings(builder));
-        Map<String, KStream<String, SpecificRecord>> byType = splitByType(inferred, "inferred-");
-        KStream<String, SpecificRecord> predictions = byType.get("inferred-" + Prediction.class.getSimpleName());
-        predictions.mapValues(v -> (Prediction) v, Named.as("as-prediction")).to(topics.predictions().name(),
-                produced(topics.predictions()));
-        KStream<String, SpecificRecord> monitored = monitor(predictions
-                .merge(byType.get("inferred-" + Alert.class.getSimpleName()), Named.as("with-reference-alerts"))
-                .merge(boardInferences(builder), Named.as("with-board-inferences")));
-        Map<String, KStream<String, SpecificRecord>> outputs = splitByType(monitored, "monitored-");
-        to(outputs.get("monitored-" + BoardComparison.class.getSimpleName()), topics.boardComparisons());
-        to(outputs.get("monitored-" + Alert.class.getSimpleName()), topics.alerts());
-        to(outputs.get("monitored-" + DeviceHealth.class.getSimpleName()), topics.deviceHealth());
-        return builder.build();
+        Topology topology = new Topology();
+        String readings = source(topology, READINGS, topics.sensorReadings());
+        String boardInferences = source(topology, BOARD_INFERENCES, topics.boardInferences());
+        topology.addProcessor(INFER, () -> new InferenceProcessor(config, model, counters), readings);
+        topology.addProcessor(MONITOR, this::monitor, INFER, boardInferences);
+        OutputRouting routing = new OutputRouting(topics);
+        topology.addSink(WRITE, routing, Serdes.String().serializer(), routing, INFER, MONITOR);
+        addStores(topology);
+        return topology;
     }
 
-    private KStream<String, SensorReading> readings(StreamsBuilder builder) {
-        Topic<String, SensorReading> topic = topics.sensorReadings();
-        return untilBound(builder.stream(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde())
-                .withName("read-sensor-readings")), "readings");
-    }
-
-    private KStream<String, SpecificRecord> boardInferences(StreamsBuilder builder) {
-        Topic<String, BoardInference> topic = topics.boardInferences();
-        return untilBound(builder.stream(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde())
-                .withName("read-board-inferences")), "board-inferences")
-                .mapValues(v -> (SpecificRecord) v, Named.as("board-inference-as-record"));
-    }
-
-    /** Leaves out input records timestamped after the bound, when there is one. */
-    private <V> KStream<String, V> untilBound(KStream<String, V> stream, String what) {
+    /** A source of the topic, behind a filter of the input's time bound when there is one; returns its node. */
+    private <V> String source(Topology topology, String name, Topic<String, V> topic) {
+        topology.addSource(name, topic.keyDeserializer(), topic.valueDeserializer(), topic.name());
         if (inputUntil.isEmpty()) {
-            return stream;
+            return name;
         }
         long until = inputUntil.get().toEpochMilli();
-        return stream.processValues(() -> new FixedKeyProcessor<String, V, V>() {
-            private FixedKeyProcessorContext<String, V> context;
+        String bounded = name + "-until";
+        topology.addProcessor(bounded, () -> new Processor<String, V, String, V>() {
+            private ProcessorContext<String, V> context;
 
             @Override
-            public void init(FixedKeyProcessorContext<String, V> context) {
+            public void init(ProcessorContext<String, V> context) {
                 this.context = context;
             }
 
             @Override
-            public void process(FixedKeyRecord<String, V> record) {
+            public void process(Record<String, V> record) {
                 if (record.timestamp() <= until) {
                     context.forward(record);
                 }
             }
-        }, Named.as(what + "-until"));
+        }, name);
+        return bounded;
     }
 
-    private KStream<String, SpecificRecord> infer(KStream<String, SensorReading> readings) {
-        return readings.process(() -> new InferenceProcessor(config, model, counters), Named.as("infer"),
-                StoreNames.WINDOWS);
-    }
-
-    private KStream<String, SpecificRecord> monitor(KStream<String, SpecificRecord> events) {
+    private MonitorProcessor monitor() {
         BoardMonitor.Settings settings = new BoardMonitor.Settings(config.detector(),
                 config.comparison().toleranceLsb(), config.comparison().divergenceRun(),
                 config.comparison().summaryWindows(), config.comparison().retentionWindows(),
                 config.comparison().retentionWindows());
-        return events.process(() -> new MonitorProcessor(settings, model.outputs(), counters), Named.as("monitor"),
-                StoreNames.REFERENCE_CHUNKS, StoreNames.BOARDS, StoreNames.HEALTH);
+        return new MonitorProcessor(settings, model.outputs(), counters);
     }
 
-    private static Map<String, KStream<String, SpecificRecord>> splitByType(KStream<String, SpecificRecord> stream,
-                                                                           String prefix) {
-        var split = stream.split(Named.as(prefix));
-        for (Class<?> type : new Class<?>[] {Prediction.class, Alert.class, BoardComparison.class, DeviceHealth.class}) {
-            split = split.branch((k, v) -> type.isInstance(v), Branched.as(type.getSimpleName()));
-        }
-        return split.noDefaultBranch();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <V extends SpecificRecord> void to(KStream<String, SpecificRecord> stream, Topic<String, V> topic) {
-        stream.mapValues(v -> (V) v, Named.as("as-" + topic.id())).to(topic.name(), produced(topic));
-    }
-
-    private static <V> Produced<String, V> produced(Topic<String, V> topic) {
-        return Produced.with(topic.keySerde(), topic.valueSerde()).withName("write-" + topic.id());
-    }
-
-    private void addStores(StreamsBuilder builder) {
-        builder.addStateStore(CommitBufferedStore.around(store(StoreNames.WINDOWS, StoreSerdes.referenceState())));
-        builder.addStateStore(CommitBufferedStore.around(store(StoreNames.REFERENCE_CHUNKS,
-                StoreSerdes.referenceChunk())));
-        builder.addStateStore(CommitBufferedStore.around(store(StoreNames.BOARDS, JsonSerde.of(BoardMonitor.State.class))));
-        builder.addStateStore(store(StoreNames.HEALTH, topics.deviceHealth().valueSerde()));
+    private void addStores(Topology topology) {
+        topology.addStateStore(CommitBufferedStore.around(store(StoreNames.WINDOWS, StoreSerdes.referenceState())),
+                INFER);
+        topology.addStateStore(CommitBufferedStore.around(store(StoreNames.REFERENCE_CHUNKS,
+                StoreSerdes.referenceChunk())), MONITOR);
+        topology.addStateStore(CommitBufferedStore.around(store(StoreNames.BOARDS,
+                JsonSerde.of(BoardMonitor.State.class))), MONITOR);
+        topology.addStateStore(store(StoreNames.HEALTH, topics.deviceHealth().valueSerde()), MONITOR);
     }
 
     /**

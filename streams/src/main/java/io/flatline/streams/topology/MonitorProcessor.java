@@ -77,7 +77,8 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
                         references.newestSeq());
             }
         } else if (value instanceof Alert alert) {
-            emitAlerts(device, record, List.of(alert), alert.getLastSeq());
+            // The reference's own alert: the inference processor writes it; here it only moves the health.
+            recordAlert(device, record, alert, alert.getLastSeq());
         } else if (value instanceof BoardInference inference) {
             BoardMonitor.State board = boards.get(device);
             BoardMonitor.State current = board != null ? board
@@ -113,25 +114,30 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
 
     private void emitAlerts(String device, Record<String, SpecificRecord> in, List<Alert> alerts, long newestSeq) {
         for (Alert alert : alerts) {
-            counters.alerts.incrementAndGet();
             context.forward(in.withValue(alert));
-            updateHealth(device, in, newestSeq, h -> {
-                List<String> open = new ArrayList<>(h.getOpenAlerts());
-                String kind = alert.getKind().name();
-                if (alert.getState() == AlertState.RAISED) {
-                    if (!open.contains(kind)) {
-                        open.add(kind);
-                    }
-                    h.setDiagnosis(alert.getDiagnosis().name());
-                } else {
-                    open.remove(kind);
-                    if (open.isEmpty()) {
-                        h.setDiagnosis(null);
-                    }
-                }
-                return h.setOpenAlerts(open);
-            });
+            recordAlert(device, in, alert, newestSeq);
         }
+    }
+
+    /** Counts an alert and keeps the device's open alerts and diagnosis. */
+    private void recordAlert(String device, Record<String, SpecificRecord> in, Alert alert, long newestSeq) {
+        counters.alerts.incrementAndGet();
+        updateHealth(device, in, newestSeq, h -> {
+            List<String> open = new ArrayList<>(h.getOpenAlerts());
+            String kind = alert.getKind().name();
+            if (alert.getState() == AlertState.RAISED) {
+                if (!open.contains(kind)) {
+                    open.add(kind);
+                }
+                h.setDiagnosis(alert.getDiagnosis().name());
+            } else {
+                open.remove(kind);
+                if (open.isEmpty()) {
+                    h.setDiagnosis(null);
+                }
+            }
+            return h.setOpenAlerts(open);
+        });
     }
 
     /**
