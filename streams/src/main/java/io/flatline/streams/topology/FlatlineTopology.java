@@ -124,8 +124,8 @@ public final class FlatlineTopology {
      * device's latest value goes to RocksDB and the changelog once per commit instead of once per record (a
      * board's state, with its agreement window, serialized on every inference was more than half of the stream
      * thread's time with every board reporting), and so does the store of reference windows, whose chunk of 50
-     * windows is put again with every window ({@link ReferenceWindows}). Health is written only when it is
-     * published.
+     * windows is put again with every window ({@link ReferenceWindows}). Health is written far less often: on
+     * alerts and when it is published (a change that matters, or every 50 windows).
      */
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> valueSerde) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), valueSerde);
