@@ -105,8 +105,10 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
         emitAlerts(device, in, outcome.alerts(), newestSeq);
         if (!outcome.comparisons().isEmpty()) {
             agreementToPublish.put(device, outcome.state().agreement().summary());
+            // Published with the next health, unless this one moves the health into a new heartbeat period.
             DeviceHealth current = health.get(device);
-            if (current == null || heartbeat(Math.max(newestSeq, lastSeq(current))) != heartbeat(lastSeq(current))) {
+            if (current == null || heartbeat(current.getLastSeq())
+                    != heartbeat(Math.max(newestSeq, lastSeq(current.getLastSeq())))) {
                 updateHealth(device, in, newestSeq, h -> h);
             }
         }
@@ -165,7 +167,7 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
                               java.util.function.UnaryOperator<DeviceHealth.Builder> change) {
         DeviceHealth before = health.get(device);
         DeviceHealth after = changed(device, in, before, h -> {
-            if (newestSeq > (h.getLastSeq() == null ? -1 : h.getLastSeq())) {
+            if (newestSeq > lastSeq(h.getLastSeq())) {
                 h.setLastSeq(newestSeq);
             }
             return change.apply(h);
@@ -190,8 +192,9 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
         return builder.setUpdated(Instant.ofEpochMilli(in.timestamp())).build();
     }
 
-    private static long lastSeq(DeviceHealth health) {
-        return health.getLastSeq() == null ? -1 : health.getLastSeq();
+    /** A health's last seq, -1 before the first. */
+    private static long lastSeq(Long seq) {
+        return seq == null ? -1 : seq;
     }
 
     private static boolean mattersChanged(DeviceHealth before, DeviceHealth after) {
