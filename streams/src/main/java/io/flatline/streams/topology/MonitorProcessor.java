@@ -217,15 +217,4 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
         return referenceWindows.add(device, new Reference(prediction.getWindowEndSeq(), prediction.getInputCrc32(),
                 netOut));
     }
-
-    /** Keys sort by seq within a device: the seq is zero-padded. */
-    static String windowKey(String device, long seq) {
-        // Same key as String.format("%019d"), without the Formatter, which was a visible share of the hot path.
-        String digits = Long.toString(Math.max(seq, 0));
-        StringBuilder key = new StringBuilder(device.length() + 20).append(device).append('@');
-        for (int i = digits.length(); i < 19; i++) {
-            key.append('0');
-        }
-        return key.append(digits).toString();
-    }
 }

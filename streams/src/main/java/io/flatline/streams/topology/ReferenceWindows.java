@@ -32,11 +32,10 @@ final class ReferenceWindows {
     private final int outputs;
     private final Map<String, Device> devices = new HashMap<>();
 
-    /** A device's windows in memory, the chunk being filled, and the chunks the store holds. */
+    /** A device's windows in memory, the chunks the store holds (the last one being filled) and its windows. */
     private static final class Device {
         final RecentReferences recent;
         final NavigableSet<Long> stored = new TreeSet<>();
-        long chunk = Long.MIN_VALUE;
         List<Reference> filling = List.of();
 
         Device(RecentReferences recent) {
@@ -60,8 +59,7 @@ final class ReferenceWindows {
         Device d = device(device);
         d.recent.add(reference);
         long chunk = chunkOf(reference.seq());
-        if (chunk != d.chunk) {
-            d.chunk = chunk;
+        if (d.stored.isEmpty() || chunk != d.stored.last()) {
             d.filling = List.of();
             d.stored.add(chunk);
         }
@@ -70,7 +68,7 @@ final class ReferenceWindows {
         filling.addAll(d.filling);
         filling.add(reference);
         d.filling = filling;
-        chunks.put(MonitorProcessor.windowKey(device, chunk), filling);
+        chunks.put(chunkKey(device, chunk), filling);
         dropExpiredChunks(device, d);
         return d.recent;
     }
@@ -91,8 +89,8 @@ final class ReferenceWindows {
     private Device readBack(String device) {
         Device d = new Device(new RecentReferences(retention, outputs));
         Map<Long, List<Reference>> rewrite = new HashMap<>();
-        try (KeyValueIterator<String, List<Reference>> stored = chunks.range(MonitorProcessor.windowKey(device, 0),
-                MonitorProcessor.windowKey(device, Long.MAX_VALUE))) {
+        try (KeyValueIterator<String, List<Reference>> stored = chunks.range(chunkKey(device, 0),
+                chunkKey(device, Long.MAX_VALUE))) {
             while (stored.hasNext()) {
                 List<Reference> chunk = stored.next().value;
                 List<Reference> kept = chunk.stream().filter(r -> r.netOut().length == outputs).toList();
@@ -100,7 +98,6 @@ final class ReferenceWindows {
                 if (!chunk.isEmpty()) {
                     long index = chunkOf(chunk.get(0).seq());
                     d.stored.add(index);
-                    d.chunk = index;
                     d.filling = kept;
                     if (kept.size() != chunk.size()) {
                         rewrite.put(index, kept);
@@ -108,7 +105,7 @@ final class ReferenceWindows {
                 }
             }
         }
-        rewrite.forEach((index, kept) -> chunks.put(MonitorProcessor.windowKey(device, index),
+        rewrite.forEach((index, kept) -> chunks.put(chunkKey(device, index),
                 kept.isEmpty() ? null : kept));
         dropExpiredChunks(device, d);
         return d;
@@ -118,11 +115,22 @@ final class ReferenceWindows {
     private void dropExpiredChunks(String device, Device d) {
         long firstKept = chunkOf(d.recent.newestSeq() - retention + 1);
         while (!d.stored.isEmpty() && d.stored.first() < firstKept) {
-            chunks.put(MonitorProcessor.windowKey(device, d.stored.pollFirst()), null);
+            chunks.put(chunkKey(device, d.stored.pollFirst()), null);
         }
     }
 
     private static long chunkOf(long seq) {
         return Math.floorDiv(seq, CHUNK);
+    }
+
+    /** A chunk's key: keys sort by chunk within a device, the index zero-padded. */
+    static String chunkKey(String device, long chunk) {
+        // Same key as String.format("%019d"), without the Formatter, which was a visible share of the hot path.
+        String digits = Long.toString(Math.max(chunk, 0));
+        StringBuilder key = new StringBuilder(device.length() + 20).append(device).append('@');
+        for (int i = digits.length(); i < 19; i++) {
+            key.append('0');
+        }
+        return key.append(digits).toString();
     }
 }

@@ -216,15 +216,15 @@ class FlatlineTopologyTest {
         start(1, WindowPolicy.GapPolicy.RESET, false);
         var stored = driver.<String, List<BoardMonitor.Reference>>getKeyValueStore(StoreNames.REFERENCE_CHUNKS);
         // Retention 100 in this test's config: once seq 160 is kept, the chunk of seqs 0..49 has left it.
-        stored.put(MonitorProcessor.windowKey("b1", 0), List.of(new BoardMonitor.Reference(7, 70, new byte[] {1, 2})));
-        stored.put(MonitorProcessor.windowKey("b1", 3), List.of(
+        stored.put(ReferenceWindows.chunkKey("b1", 0), List.of(new BoardMonitor.Reference(7, 70, new byte[] {1, 2})));
+        stored.put(ReferenceWindows.chunkKey("b1", 3), List.of(
                 new BoardMonitor.Reference(159, 1590, new byte[] {1, 2, 3}),
                 new BoardMonitor.Reference(160, 1600, new byte[] {4, 5})));
 
         board("b1", 160, 1600L, new byte[] {4, 5});
 
-        assertThat(stored.get(MonitorProcessor.windowKey("b1", 0))).as("past the retention").isNull();
-        assertThat(stored.get(MonitorProcessor.windowKey("b1", 3))).as("three outputs, the model has two")
+        assertThat(stored.get(ReferenceWindows.chunkKey("b1", 0))).as("past the retention").isNull();
+        assertThat(stored.get(ReferenceWindows.chunkKey("b1", 3))).as("three outputs, the model has two")
                 .extracting(BoardMonitor.Reference::seq).containsExactly(160L);
         assertThat(comparisons.readValuesToList()).singleElement()
                 .satisfies(c -> assertThat(c.getWindowEndSeq()).isEqualTo(160L));
@@ -240,9 +240,9 @@ class FlatlineTopologyTest {
         }
         var stored = driver.<String, List<BoardMonitor.Reference>>getKeyValueStore(StoreNames.REFERENCE_CHUNKS);
 
-        assertThat(stored.get(MonitorProcessor.windowKey("b1", 0))).extracting(BoardMonitor.Reference::seq)
+        assertThat(stored.get(ReferenceWindows.chunkKey("b1", 0))).extracting(BoardMonitor.Reference::seq)
                 .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(SIZE, 49).boxed().toList());
-        assertThat(stored.get(MonitorProcessor.windowKey("b1", 1))).extracting(BoardMonitor.Reference::seq)
+        assertThat(stored.get(ReferenceWindows.chunkKey("b1", 1))).extracting(BoardMonitor.Reference::seq)
                 .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(50, 60).boxed().toList());
     }
 
