@@ -88,24 +88,25 @@ final class CommitBufferedStore<K, V> extends WrappedStateStore<KeyValueStore<K,
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public V get(K key) {
         Object held = unflushed.get(key);
-        if (held == null) {
-            return wrapped().get(key);
-        }
+        return held == null ? wrapped().get(key) : value(held);
+    }
+
+    /** What a held entry stands for: its value, or null for a held delete. */
+    @SuppressWarnings("unchecked")
+    private V value(Object held) {
         return held == DELETED ? null : (V) held;
     }
 
     /** Called by Kafka Streams on every commit, before the task's records are flushed and its transaction ends. */
     @Override
-    @SuppressWarnings("unchecked")
     public void flushCache() {
         if (!unflushed.isEmpty()) {
             List<Map.Entry<K, Object>> held = List.copyOf(unflushed.entrySet());
             List<KeyValue<K, V>> batch = new ArrayList<>(held.size());
             for (Map.Entry<K, Object> entry : held) {
-                batch.add(KeyValue.pair(entry.getKey(), entry.getValue() == DELETED ? null : (V) entry.getValue()));
+                batch.add(KeyValue.pair(entry.getKey(), value(entry.getValue())));
             }
             wrapped().putAll(batch);
             // Only now, so that a concurrent reader finds the value in one place or the other.

@@ -35,7 +35,8 @@ final class OutputRouting implements TopicNameExtractor<String, SpecificRecord>,
     @Override
     @SuppressWarnings("unchecked")
     public byte[] serialize(String topic, SpecificRecord value) {
-        return value == null ? null : ((Serializer<SpecificRecord>) topicOf(value).valueSerializer()).serialize(topic, value);
+        return value == null ? null
+                : ((Serializer<SpecificRecord>) topicOf(value).valueSerializer()).serialize(topic, value);
     }
 
     private Topic<String, ?> topicOf(SpecificRecord value) {
