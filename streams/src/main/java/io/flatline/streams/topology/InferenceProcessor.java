@@ -24,6 +24,7 @@ import io.flatline.streams.diagnose.Verdict;
 import io.flatline.streams.infer.ReferenceModel;
 import io.flatline.streams.quantize.InputQuantizer;
 import io.flatline.streams.quantize.LevelCounter;
+import io.flatline.streams.quantize.OutputDequantizer;
 import io.flatline.streams.window.WindowPolicy.BadQualityPolicy;
 import io.flatline.streams.window.WindowState;
 import org.apache.avro.specific.SpecificRecord;
@@ -44,6 +45,9 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
     private final ModelConfig config;
     private final ReferenceModel model;
     private final InputQuantizer quantizer;
+    private final OutputDequantizer dequantizer;
+    /** By output index: the configured label, or a made-up one where the config has too few. */
+    private final String[] labels;
     private final PipelineCounters counters;
     private final Map<String, Incremental> incremental = new HashMap<>();
     /** One per processor, so per task: a task's devices share the engine's buffers, as one thread runs them. */
@@ -62,6 +66,11 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
         this.config = config;
         this.model = model;
         this.quantizer = new InputQuantizer(config.normalization(), model.inputScale(), model.inputZeroPoint());
+        this.dequantizer = new OutputDequantizer(model.outputScale(), model.outputZeroPoint());
+        this.labels = new String[model.outputs()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i < config.labels().size() ? config.labels().get(i) : "class-" + i;
+        }
         this.runners = model.newRunners();
         this.counters = counters;
     }
@@ -110,7 +119,8 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
         }
         ReferenceState next = stored.withWindow(step.state());
         if (step.predictionDue()) {
-            next = predict(device, next, state, record);
+            // Keyed once: every Record copy copies its headers, and a reading with a key is the common case.
+            next = predict(device, next, state, record.key() != null ? record : record.withKey(device));
         }
         states.put(device, next);
     }
@@ -119,7 +129,10 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
         return config.window().onBadQuality() == BadQualityPolicy.USE && reading.getValues().size() == model.channels();
     }
 
-    /** Runs the reference on the window and follows its output; returns the state with the detector's run. */
+    /**
+     * Runs the reference on the window and follows its output; returns the state with the detector's run.
+     * {@code in} is keyed by the device.
+     */
     private ReferenceState predict(String device, ReferenceState current, WindowState previous,
                                    Record<String, SensorReading> in) {
         WindowState state = current.window();
@@ -131,18 +144,13 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
         byte[] netOut = kept.runner().run(window, newRows);
         long crc = InputQuantizer.crc32(window);
         Instant at = Instant.ofEpochMilli(state.lastTimestamp());
-        List<Float> probabilities = new ArrayList<>(netOut.length);
-        for (byte q : netOut) {
-            probabilities.add((q - model.outputZeroPoint()) * model.outputScale());
-        }
-        int top = OutputComparison.top1(netOut);
-        Prediction prediction = Prediction.newBuilder().setDeviceId(device).setWindowEndSeq(state.lastSeq())
-                .setTimestamp(at).setModelId(model.modelId()).setInputCrc32(crc)
-                .setNetOut(ByteBuffer.wrap(netOut)).setProbabilities(probabilities)
-                .setLabel(top < config.labels().size() ? config.labels().get(top) : "class-" + top)
-                .setInputLevels(kept.levels().levels(window, newRows)).build();
+        // The constructor, not Avro's builder: the builder validates and copies every field, a visible share of
+        // the thread at one prediction per reading. Every field is set here, so there is nothing to validate.
+        Prediction prediction = new Prediction(device, state.lastSeq(), at, model.modelId(), crc,
+                ByteBuffer.wrap(netOut), dequantizer.view(netOut), labels[OutputComparison.top1(netOut)],
+                kept.levels().levels(window, newRows));
         counters.predictions.incrementAndGet();
-        context.forward(in.withKey(device).withValue(prediction));
+        context.forward(in.withValue(prediction));
         return followReference(device, current, netOut, crc, previous, window, at, in);
     }
 
@@ -173,7 +181,7 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
                     .setRunLength(edge.runLength()).setDistinctInputs(edge.distinctInputs())
                     .setNetOut(ByteBuffer.wrap(edge.netOut().clone())).setDiagnosis(verdict.diagnosis())
                     .setEvidence(verdict.evidence()).setTimestamp(at).build();
-            context.forward(in.withKey(device).withValue(alert));
+            context.forward(in.withValue(alert));
         }
         return new ReferenceState(current.window(), result.state(), open);
     }
