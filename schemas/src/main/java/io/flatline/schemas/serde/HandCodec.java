@@ -1,0 +1,25 @@
+package io.flatline.schemas.serde;
+
+import java.io.IOException;
+
+/**
+ * A record's Avro binary datum written out by hand, for the two records the streams application handles once
+ * per reading: decoding a {@code SensorReading} and encoding a {@code Prediction} through Avro's reflective
+ * datum reader and writer was about a fifth of the stream thread's time (docs/benchmarks.md). The bytes are
+ * Avro's: tests hold each codec to Avro's own writer and reader on random records.
+ *
+ * <p>A codec is written for one version of its schema, named by its fingerprint. {@link SingleObjectSerde} uses
+ * it only while the record's schema has that fingerprint, and Avro's reader and writer otherwise, so a schema
+ * change can make Flatline slower but never wrong; {@code HandCodecTest} fails until the codec is updated.
+ */
+interface HandCodec<T> {
+
+    /** The parsing fingerprint (CRC-64-AVRO) of the schema this codec was written for. */
+    long schemaFingerprint();
+
+    /** {@code header} followed by the datum, in an array of exactly that length. */
+    byte[] encode(byte[] header, T datum);
+
+    /** The datum at {@code offset}; what follows it is ignored, as Avro's reader does. */
+    T decode(byte[] data, int offset) throws IOException;
+}
