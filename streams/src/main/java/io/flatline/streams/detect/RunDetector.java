@@ -81,7 +81,8 @@ public final class RunDetector {
     }
 
     public static Result observe(RunState state, Observation o, Settings settings) {
-        List<Edge> edges = new ArrayList<>(2);
+        // Most observations change no alert: no room for edges until one comes.
+        List<Edge> edges = new ArrayList<>(0);
         boolean known = o.inputKey() != UNKNOWN_INPUT;
         boolean sameOutput = state != null && Arrays.equals(state.netOut(), o.netOut());
         boolean sameInput = state != null && known && state.lastInput() == o.inputKey();
@@ -118,7 +119,7 @@ public final class RunDetector {
             edges.add(new Edge(AlertKind.SENSOR_STALE, AlertState.RAISED, next.staleFirstSeq(), next.lastSeq(),
                     next.staleRun(), 1, next.netOut()));
         }
-        return new Result(next, List.copyOf(edges));
+        return new Result(next, edges.isEmpty() ? List.of() : List.copyOf(edges));
     }
 
     private static RunState withStuckOpen(RunState s) {

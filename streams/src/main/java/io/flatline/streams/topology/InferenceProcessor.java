@@ -31,6 +31,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,17 +50,33 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
     /** By output index: the configured label, or a made-up one where the config has too few. */
     private final String[] labels;
     private final PipelineCounters counters;
-    private final Map<String, Incremental> incremental = new HashMap<>();
     /** One per processor, so per task: a task's devices share the engine's buffers, as one thread runs them. */
     private final ReferenceModel.Runners runners;
     private ProcessorContext<String, SpecificRecord> context;
-    private HeldValues<ReferenceState> states;
+    private KeyValueStore<String, ReferenceState> store;
+    /**
+     * Every device the task has seen, found with one lookup per reading. Made afresh in every {@code init}:
+     * Kafka Streams calls it again when a task is revived after an aborted transaction, and restores the store
+     * from the changelog, so nothing read before that may survive.
+     */
+    private Map<String, Device> devices;
 
     /**
-     * What the reference keeps of a device in memory only: both check that a window follows on from the last
-     * one before they reuse anything, so they need no store and survive nothing.
+     * What the processor holds of one device: its state as last read from or written to the store (which, with
+     * its changelog, stays the truth), and what the reference keeps in memory only: the engine's runner and the
+     * level counter both check that a window follows on from the last one before they reuse anything, so they
+     * need no store.
      */
-    private record Incremental(ReferenceModel.Runner runner, LevelCounter levels) {
+    private static final class Device {
+        ReferenceState state;
+        final ReferenceModel.Runner runner;
+        final LevelCounter levels;
+
+        Device(ReferenceState state, ReferenceModel.Runner runner, LevelCounter levels) {
+            this.state = state;
+            this.runner = runner;
+            this.levels = levels;
+        }
     }
 
     InferenceProcessor(ModelConfig config, ReferenceModel model, PipelineCounters counters) {
@@ -78,22 +95,37 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        this.states = new HeldValues<>(context.getStateStore(StoreNames.WINDOWS));
+        this.store = context.getStateStore(StoreNames.WINDOWS);
+        this.devices = new HashMap<>();
+    }
+
+    private Device device(String id) {
+        Device device = devices.get(id);
+        if (device == null) {
+            ReferenceState stored = store.get(id);
+            device = new Device(stored != null ? stored : ReferenceState.empty(model.timeSteps(), model.channels()),
+                    runners.newRunner(), new LevelCounter(model.channels()));
+            devices.put(id, device);
+        }
+        return device;
+    }
+
+    private void save(String id, Device device, ReferenceState next) {
+        store.put(id, next);
+        device.state = next;
     }
 
     @Override
     public void process(Record<String, SensorReading> record) {
         SensorReading reading = record.value();
         String device = record.key() != null ? record.key() : reading.getDeviceId();
-        ReferenceState stored = states.get(device);
-        if (stored == null) {
-            stored = ReferenceState.empty(model.timeSteps(), model.channels());
-        }
+        Device held = device(device);
+        ReferenceState stored = held.state;
         WindowState state = stored.window();
         if (reading.getQuality() != Quality.GOOD && !usable(reading)) {
             counters.badQuality.incrementAndGet();
             if (config.window().onBadQuality() == BadQualityPolicy.RESET) {
-                states.put(device, stored.withWindow(state.reset()));
+                save(device, held, stored.withWindow(state.reset()));
             }
             return;
         }
@@ -120,9 +152,9 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
         ReferenceState next = stored.withWindow(step.state());
         if (step.predictionDue()) {
             // Keyed once: every Record copy copies its headers, and a reading with a key is the common case.
-            next = predict(device, next, state, record.key() != null ? record : record.withKey(device));
+            next = predict(device, held, next, state, record.key() != null ? record : record.withKey(device));
         }
-        states.put(device, next);
+        save(device, held, next);
     }
 
     private boolean usable(SensorReading reading) {
@@ -133,22 +165,20 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
      * Runs the reference on the window and follows its output; returns the state with the detector's run.
      * {@code in} is keyed by the device.
      */
-    private ReferenceState predict(String device, ReferenceState current, WindowState previous,
+    private ReferenceState predict(String device, Device held, ReferenceState current, WindowState previous,
                                    Record<String, SensorReading> in) {
         WindowState state = current.window();
         byte[] window = state.window();
         boolean slid = state.appended() > state.size();
         int newRows = slid ? config.window().stride() : -1;
-        Incremental kept = incremental.computeIfAbsent(device,
-                d -> new Incremental(runners.newRunner(), new LevelCounter(model.channels())));
-        byte[] netOut = kept.runner().run(window, newRows);
+        byte[] netOut = held.runner.run(window, newRows);
         long crc = InputQuantizer.crc32(window);
         Instant at = Instant.ofEpochMilli(state.lastTimestamp());
         // The constructor, not Avro's builder: the builder validates and copies every field, a visible share of
         // the thread at one prediction per reading. Every field is set here, so there is nothing to validate.
         Prediction prediction = new Prediction(device, state.lastSeq(), at, model.modelId(), crc,
                 ByteBuffer.wrap(netOut), dequantizer.view(netOut), labels[OutputComparison.top1(netOut)],
-                kept.levels().levels(window, newRows));
+                held.levels.levels(window, newRows));
         counters.predictions.incrementAndGet();
         context.forward(in.withValue(prediction));
         return followReference(device, current, netOut, crc, previous, window, at, in);
