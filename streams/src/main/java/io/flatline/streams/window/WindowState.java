@@ -8,21 +8,21 @@ import java.util.Arrays;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
- * The last {@code size} quantized readings of one device, in a ring, and enough bookkeeping to tell when the
+ * The last {@code size} quantized readings of one device, oldest first, and enough bookkeeping to tell when the
  * next prediction is due. Readings are kept already quantized: each one quantizes independently of the
- * others, and 10 bytes a reading keep the changelog small.
+ * others, and 10 bytes a reading keep the changelog small. Kept in the model's time-major layout, so that a full
+ * window is handed to the model, the CRC and the level count as it is, without a copy per reading.
  *
- * @param rows     the ring of int8 rows, {@code size * channels} bytes
- * @param head     index of the row the next reading overwrites
+ * @param rows     {@code size * channels} bytes: the {@code count} rows held, oldest first, then zeros
  * @param count    rows held, up to {@code size}
  * @param appended readings appended since the window last started, which paces the stride
  * @param lastSeq  seq of the newest reading, -1 before the first
  */
-public record WindowState(int size, int channels, byte[] rows, int head, int count, long appended, long lastSeq,
+public record WindowState(int size, int channels, byte[] rows, int count, long appended, long lastSeq,
                           long lastTimestamp) {
 
     public static WindowState empty(int size, int channels) {
-        return new WindowState(size, channels, new byte[size * channels], 0, 0, 0, -1, 0);
+        return new WindowState(size, channels, new byte[size * channels], 0, 0, -1, 0);
     }
 
     public enum Outcome { APPENDED, APPENDED_AFTER_GAP, DUPLICATE, OUT_OF_ORDER }
@@ -48,34 +48,32 @@ public record WindowState(int size, int channels, byte[] rows, int head, int cou
         }
         boolean gap = lastSeq >= 0 && seq > lastSeq + 1;
         WindowState base = gap && policy.onGap() == WindowPolicy.GapPolicy.RESET ? empty(size, channels) : this;
-        byte[] next = base.rows.clone();
-        System.arraycopy(row, 0, next, base.head * channels, channels);
+        // A full window drops its oldest row: the rest moves up by one, and the new row goes last.
+        int kept = base.full() ? size - 1 : base.count;
+        byte[] next = new byte[size * channels];
+        System.arraycopy(base.rows, (base.count - kept) * channels, next, 0, kept * channels);
+        System.arraycopy(row, 0, next, kept * channels, channels);
         long appendedNow = base.appended + 1;
-        WindowState state = new WindowState(size, channels, next, (base.head + 1) % size, Math.min(size, base.count + 1),
-                appendedNow, seq, timestamp);
+        WindowState state = new WindowState(size, channels, next, kept + 1, appendedNow, seq, timestamp);
         boolean due = appendedNow >= size && (appendedNow - size) % policy.stride() == 0;
         return new Step(state, gap ? Outcome.APPENDED_AFTER_GAP : Outcome.APPENDED, due);
     }
 
-    /** The window as the model takes it: oldest reading first, time-major. */
+    /**
+     * The window as the model takes it: oldest reading first, time-major. Once the window is full this is the
+     * state's own array, shared: the caller must not change it.
+     */
     public byte[] window() {
-        byte[] out = new byte[count * channels];
-        // Until the ring is full its rows start at 0 in order; once full, the oldest is at head: two runs.
-        int oldest = full() ? head : 0;
-        int toEnd = (Math.min(size - oldest, count)) * channels;
-        System.arraycopy(rows, oldest * channels, out, 0, toEnd);
-        System.arraycopy(rows, 0, out, toEnd, out.length - toEnd);
-        return out;
+        return full() ? rows : Arrays.copyOf(rows, count * channels);
     }
 
     public WindowState reset() {
-        return new WindowState(size, channels, new byte[size * channels], 0, 0, 0, lastSeq, lastTimestamp);
+        return new WindowState(size, channels, new byte[size * channels], 0, 0, lastSeq, lastTimestamp);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof WindowState w && size == w.size && channels == w.channels && head == w.head
-                && count == w.count && appended == w.appended && lastSeq == w.lastSeq
+        return o instanceof WindowState w && size == w.size && channels == w.channels && count == w.count && appended == w.appended && lastSeq == w.lastSeq
                 && lastTimestamp == w.lastTimestamp && Arrays.equals(rows, w.rows);
     }
 
@@ -98,14 +96,15 @@ public record WindowState(int size, int channels, byte[] rows, int head, int cou
     }
 
     /**
-     * A version byte, the fields, then the ring: what {@link #readFrom} reads back. Written straight into the
-     * caller's stream: the store writes one of these on every reading.
+     * A version byte, the fields, then the rows as a ring (the format has a ring's head: the row the next
+     * reading overwrites, which for rows kept oldest first is the count, or 0 once full): what {@link #readFrom}
+     * reads back. Written straight into the caller's stream.
      */
     public void writeTo(DataOutput out) throws IOException {
         out.writeByte(VERSION);
         out.writeInt(size);
         out.writeInt(channels);
-        out.writeInt(head);
+        out.writeInt(count % size);
         out.writeInt(count);
         out.writeLong(appended);
         out.writeLong(lastSeq);
@@ -129,8 +128,20 @@ public record WindowState(int size, int channels, byte[] rows, int head, int cou
             throw new SerializationException("A window state of " + size + "x" + channels + " holds "
                     + (length - HEADER) + " bytes of rows");
         }
-        byte[] rows = new byte[length - HEADER];
-        in.readFully(rows);
-        return new WindowState(size, channels, rows, head, count, appended, lastSeq, lastTimestamp);
+        if (count < 0 || count > size || head < 0 || head >= size) {
+            throw new SerializationException("A window state of " + size + " rows says it holds " + count
+                    + " with its head at " + head);
+        }
+        byte[] ring = new byte[length - HEADER];
+        in.readFully(ring);
+        // Until a ring is full its rows start at 0 in order; once full, the oldest is at its head.
+        byte[] rows = ring;
+        if (count == size && head != 0) {
+            rows = new byte[ring.length];
+            int toEnd = (size - head) * channels;
+            System.arraycopy(ring, head * channels, rows, 0, toEnd);
+            System.arraycopy(ring, 0, rows, toEnd, ring.length - toEnd);
+        }
+        return new WindowState(size, channels, rows, count, appended, lastSeq, lastTimestamp);
     }
 }

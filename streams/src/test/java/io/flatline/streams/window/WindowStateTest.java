@@ -123,4 +123,53 @@ class WindowStateTest {
         assertThatThrownBy(() -> WindowState.readFrom(in, bytes.size() + 1))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("3x2 holds 7 bytes of rows");
     }
+
+    @Test
+    void readsTheRingThatEarlierVersionsWroteWithItsOldestRowAnywhere() throws IOException {
+        // Before WindowState kept its rows oldest first, a full window's ring had its oldest row at its head: here the
+        // window 3, 4, 5 of size 3, written after five readings, so the head is at row 2.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(1);
+        out.writeInt(3);
+        out.writeInt(2);
+        out.writeInt(2);
+        out.writeInt(3);
+        out.writeLong(5);
+        out.writeLong(5);
+        out.writeLong(5000);
+        out.write(row(4));
+        out.write(row(5));
+        out.write(row(3));
+
+        WindowState read = WindowState.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
+                bytes.size());
+
+        WindowState same = WindowState.empty(3, 2);
+        for (int seq = 1; seq <= 5; seq++) {
+            same = same.accept(seq, seq * 1000L, row(seq), STRIDE_1).state();
+        }
+        assertThat(read).isEqualTo(same);
+        assertThat(read.window()).containsExactly(3, 103, 4, 104, 5, 105);
+        assertThat(read.accept(6, 6000, row(6), STRIDE_1).state().window()).containsExactly(4, 104, 5, 105, 6, 106);
+    }
+
+    @Test
+    void refusesARingWhoseCountOrHeadIsOutsideIt() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(1);
+        out.writeInt(3);
+        out.writeInt(2);
+        out.writeInt(3);
+        out.writeInt(3);
+        out.writeLong(5);
+        out.writeLong(5);
+        out.writeLong(5000);
+        out.write(new byte[6]);
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+
+        assertThatThrownBy(() -> WindowState.readFrom(in, bytes.size()))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("holds 3 with its head at 3");
+    }
 }
