@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The pieces of Avro's binary encoding (specification, "Binary Encoding") that the hand-written codecs use:
@@ -29,14 +30,21 @@ final class AvroBinary {
         return sizeOfLong(length) + length;
     }
 
+    /** An array of {@code n} floats in one block: its count, the floats, and the 0 that ends the array. */
+    static int sizeOfFloatArray(int n) {
+        return n == 0 ? 1 : sizeOfLong(n) + 4 * n + 1;
+    }
+
     /** Writes into a buffer sized exactly beforehand, so the position is all there is to keep. */
     static final class Writer {
         private final byte[] buffer;
         private int position;
 
-        Writer(byte[] buffer, int position) {
-            this.buffer = buffer;
-            this.position = position;
+        /** A record of {@code size} bytes that starts with {@code header}. */
+        Writer(int size, byte[] header) {
+            this.buffer = new byte[size];
+            System.arraycopy(header, 0, buffer, 0, header.length);
+            this.position = header.length;
         }
 
         void writeLong(long value) {
@@ -62,7 +70,18 @@ final class AvroBinary {
             position += length;
         }
 
-        void writeFloat(float value) {
+        void writeFloatArray(List<Float> values) {
+            int n = values.size();
+            if (n > 0) {
+                writeLong(n);
+                for (int i = 0; i < n; i++) {
+                    writeFloat(values.get(i));
+                }
+            }
+            writeLong(0);
+        }
+
+        private void writeFloat(float value) {
             int bits = Float.floatToRawIntBits(value);
             buffer[position++] = (byte) bits;
             buffer[position++] = (byte) (bits >>> 8);

@@ -28,28 +28,19 @@ final class PredictionCodec implements HandCodec<Prediction> {
         int netOutLength = netOut.remaining();
         long timestamp = p.getTimestamp().toEpochMilli();
         List<Float> probabilities = p.getProbabilities();
-        int n = probabilities.size();
         int size = header.length + AvroBinary.sizeOfBytes(deviceId.length)
                 + AvroBinary.sizeOfLong(p.getWindowEndSeq()) + AvroBinary.sizeOfLong(timestamp)
                 + AvroBinary.sizeOfBytes(modelId.length) + AvroBinary.sizeOfLong(p.getInputCrc32())
-                + AvroBinary.sizeOfBytes(netOutLength) + (n == 0 ? 1 : AvroBinary.sizeOfLong(n) + 4 * n + 1)
+                + AvroBinary.sizeOfBytes(netOutLength) + AvroBinary.sizeOfFloatArray(probabilities.size())
                 + AvroBinary.sizeOfBytes(label.length) + AvroBinary.sizeOfLong(p.getInputLevels());
-        byte[] out = new byte[size];
-        System.arraycopy(header, 0, out, 0, header.length);
-        AvroBinary.Writer writer = new AvroBinary.Writer(out, header.length);
+        AvroBinary.Writer writer = new AvroBinary.Writer(size, header);
         writer.writeBytes(deviceId);
         writer.writeLong(p.getWindowEndSeq());
         writer.writeLong(timestamp);
         writer.writeBytes(modelId);
         writer.writeLong(p.getInputCrc32());
         writer.writeBuffer(netOut);
-        if (n > 0) {
-            writer.writeLong(n);
-            for (int i = 0; i < n; i++) {
-                writer.writeFloat(probabilities.get(i));
-            }
-        }
-        writer.writeLong(0);
+        writer.writeFloatArray(probabilities);
         writer.writeBytes(label);
         writer.writeLong(p.getInputLevels());
         return writer.finish();

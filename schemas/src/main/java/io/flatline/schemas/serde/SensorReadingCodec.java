@@ -23,23 +23,14 @@ final class SensorReadingCodec implements HandCodec<SensorReading> {
         byte[] deviceId = reading.getDeviceId().getBytes(StandardCharsets.UTF_8);
         long timestamp = reading.getTimestamp().toEpochMilli();
         List<Float> values = reading.getValues();
-        int n = values.size();
         int size = header.length + AvroBinary.sizeOfBytes(deviceId.length) + AvroBinary.sizeOfLong(reading.getSeq())
-                + AvroBinary.sizeOfLong(timestamp) + (n == 0 ? 1 : AvroBinary.sizeOfLong(n) + 4 * n + 1)
+                + AvroBinary.sizeOfLong(timestamp) + AvroBinary.sizeOfFloatArray(values.size())
                 + AvroBinary.sizeOfLong(reading.getQuality().ordinal());
-        byte[] out = new byte[size];
-        System.arraycopy(header, 0, out, 0, header.length);
-        AvroBinary.Writer writer = new AvroBinary.Writer(out, header.length);
+        AvroBinary.Writer writer = new AvroBinary.Writer(size, header);
         writer.writeBytes(deviceId);
         writer.writeLong(reading.getSeq());
         writer.writeLong(timestamp);
-        if (n > 0) {
-            writer.writeLong(n);
-            for (int i = 0; i < n; i++) {
-                writer.writeFloat(values.get(i));
-            }
-        }
-        writer.writeLong(0);
+        writer.writeFloatArray(values);
         writer.writeLong(reading.getQuality().ordinal());
         return writer.finish();
     }

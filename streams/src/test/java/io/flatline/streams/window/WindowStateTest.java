@@ -128,22 +128,13 @@ class WindowStateTest {
     void readsTheRingThatEarlierVersionsWroteWithItsOldestRowAnywhere() throws IOException {
         // Before WindowState kept its rows oldest first, a full window's ring had its oldest row at its head: here the
         // window 3, 4, 5 of size 3, written after five readings, so the head is at row 2.
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeByte(1);
-        out.writeInt(3);
-        out.writeInt(2);
-        out.writeInt(2);
-        out.writeInt(3);
-        out.writeLong(5);
-        out.writeLong(5);
-        out.writeLong(5000);
-        out.write(row(4));
-        out.write(row(5));
-        out.write(row(3));
+        byte[] ring = new byte[6];
+        System.arraycopy(row(4), 0, ring, 0, 2);
+        System.arraycopy(row(5), 0, ring, 2, 2);
+        System.arraycopy(row(3), 0, ring, 4, 2);
+        byte[] bytes = ringOfThreeRowsOfTwo(2, 3, ring);
 
-        WindowState read = WindowState.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
-                bytes.size());
+        WindowState read = WindowState.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)), bytes.length);
 
         WindowState same = WindowState.empty(3, 2);
         for (int seq = 1; seq <= 5; seq++) {
@@ -156,20 +147,26 @@ class WindowStateTest {
 
     @Test
     void refusesARingWhoseCountOrHeadIsOutsideIt() throws IOException {
+        byte[] bytes = ringOfThreeRowsOfTwo(3, 3, new byte[6]);
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+
+        assertThatThrownBy(() -> WindowState.readFrom(in, bytes.length))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("holds 3 with its head at 3");
+    }
+
+    /** A window state in its binary form, written field by field: 3 rows of 2 channels after 5 readings. */
+    private static byte[] ringOfThreeRowsOfTwo(int head, int count, byte[] ring) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeByte(1);
         out.writeInt(3);
         out.writeInt(2);
-        out.writeInt(3);
-        out.writeInt(3);
+        out.writeInt(head);
+        out.writeInt(count);
         out.writeLong(5);
         out.writeLong(5);
         out.writeLong(5000);
-        out.write(new byte[6]);
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
-
-        assertThatThrownBy(() -> WindowState.readFrom(in, bytes.size()))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("holds 3 with its head at 3");
+        out.write(ring);
+        return bytes.toByteArray();
     }
 }
