@@ -1,6 +1,6 @@
 package io.flatline.streams.topology;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +32,32 @@ final class ReferenceWindows {
     private final int outputs;
     private final Map<String, Device> devices = new HashMap<>();
 
-    /** A device's windows in memory, the chunks the store holds (the last one being filled) and its windows. */
+    /** A device's windows in memory, the chunks the store holds, and the last of them, which is being filled. */
     private static final class Device {
         final RecentReferences recent;
         final NavigableSet<Long> stored = new TreeSet<>();
-        List<Reference> filling = List.of();
+        long fillingChunk = Long.MIN_VALUE;
+        String fillingKey;
+        /**
+         * The filling chunk's windows, in the order they came. Only ever appended to, so the view of its first
+         * {@code filled} that the store holds until the commit never changes, and no window is copied to make it.
+         */
+        Reference[] filling;
+        int filled;
 
         Device(RecentReferences recent) {
             this.recent = recent;
+        }
+
+        void fill(long chunk, String key, List<Reference> windows) {
+            fillingChunk = chunk;
+            fillingKey = key;
+            filling = windows.toArray(new Reference[Math.max(CHUNK, windows.size())]);
+            filled = windows.size();
+        }
+
+        List<Reference> filledSoFar() {
+            return Arrays.asList(filling).subList(0, filled);
         }
     }
 
@@ -59,16 +77,16 @@ final class ReferenceWindows {
         Device d = device(device);
         d.recent.add(reference);
         long chunk = chunkOf(reference.seq());
-        if (d.stored.isEmpty() || chunk != d.stored.last()) {
-            d.filling = List.of();
+        if (chunk != d.fillingChunk) {
+            d.fill(chunk, chunkKey(device, chunk), List.of());
             d.stored.add(chunk);
         }
-        // A new list per window: the store holds the one put until the commit, and must see it unchanged.
-        List<Reference> filling = new ArrayList<>(d.filling.size() + 1);
-        filling.addAll(d.filling);
-        filling.add(reference);
-        d.filling = filling;
-        chunks.put(chunkKey(device, chunk), filling);
+        if (d.filled == d.filling.length) {
+            throw new IllegalStateException("Chunk " + chunk + " of " + device + " already holds " + d.filled
+                    + " windows; windows must come in increasing seq order");
+        }
+        d.filling[d.filled++] = reference;
+        chunks.put(d.fillingKey, d.filledSoFar());
         dropExpiredChunks(device, d);
         return d.recent;
     }
@@ -98,7 +116,7 @@ final class ReferenceWindows {
                 if (!chunk.isEmpty()) {
                     long index = chunkOf(chunk.get(0).seq());
                     d.stored.add(index);
-                    d.filling = kept;
+                    d.fill(index, chunkKey(device, index), kept);
                     if (kept.size() != chunk.size()) {
                         rewrite.put(index, kept);
                     }

@@ -246,6 +246,24 @@ class FlatlineTopologyTest {
                 .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(50, 60).boxed().toList());
     }
 
+    /** A chunk read back half filled (an instance restarted mid-chunk) goes on filling after what it held. */
+    @Test
+    void aChunkReadBackHalfFilledGoesOnFromWhereItWas() {
+        start(1, WindowPolicy.GapPolicy.RESET, false);
+        var stored = driver.<String, List<BoardMonitor.Reference>>getKeyValueStore(StoreNames.REFERENCE_CHUNKS);
+        stored.put(ReferenceWindows.chunkKey("b1", 0), List.of(new BoardMonitor.Reference(1, 10, new byte[] {1, 2}),
+                new BoardMonitor.Reference(2, 20, new byte[] {3, 4})));
+        board("b1", 2, 20L, new byte[] {3, 4});
+        for (long seq = 3; seq <= SIZE + 2; seq++) {
+            reading("b1", seq, seq, -seq);
+        }
+
+        assertThat(stored.get(ReferenceWindows.chunkKey("b1", 0))).extracting(BoardMonitor.Reference::seq)
+                .containsExactly(1L, 2L, (long) SIZE + 2);
+        assertThat(comparisons.readValuesToList()).singleElement()
+                .satisfies(c -> assertThat(c.getWindowEndSeq()).isEqualTo(2L));
+    }
+
     /** The board's agreement moves with every comparison and goes out with the device's next published health. */
     @Test
     void publishedHealthCarriesTheBoardsLatestAgreement() {
