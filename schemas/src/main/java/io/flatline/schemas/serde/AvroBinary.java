@@ -30,6 +30,11 @@ final class AvroBinary {
         return sizeOfLong(length) + length;
     }
 
+    /** A union of null and a long: the branch's index, then the long if there is one. */
+    static int sizeOfNullableLong(Long value) {
+        return value == null ? 1 : 1 + sizeOfLong(value);
+    }
+
     /** An array of {@code n} floats in one block: its count, the floats, and the 0 that ends the array. */
     static int sizeOfFloatArray(int n) {
         return n == 0 ? 1 : sizeOfLong(n) + 4 * n + 1;
@@ -60,6 +65,18 @@ final class AvroBinary {
             writeLong(bytes.length);
             System.arraycopy(bytes, 0, buffer, position, bytes.length);
             position += bytes.length;
+        }
+
+        void writeBoolean(boolean value) {
+            buffer[position++] = (byte) (value ? 1 : 0);
+        }
+
+        /** A union of null and a long, null first (the index of the branch, then its value). */
+        void writeNullableLong(Long value) {
+            writeLong(value == null ? 0 : 1);
+            if (value != null) {
+                writeLong(value);
+            }
         }
 
         /** A {@code bytes} value: what is left of the buffer (position to limit), which is not moved. */
@@ -126,6 +143,23 @@ final class AvroBinary {
                 throw new IOException("an int out of range at byte " + position + ": " + value);
             }
             return (int) value;
+        }
+
+        boolean readBoolean() throws IOException {
+            int b = next();
+            if (b != 0 && b != 1) {
+                throw new IOException("a boolean of value " + b + " at byte " + (position - 1));
+            }
+            return b == 1;
+        }
+
+        /** Which branch of a union of null and one type: false for null. */
+        boolean readPresent() throws IOException {
+            long branch = readLong();
+            if (branch != 0 && branch != 1) {
+                throw new IOException("branch " + branch + " of a union of two at byte " + position);
+            }
+            return branch == 1;
         }
 
         String readString() throws IOException {

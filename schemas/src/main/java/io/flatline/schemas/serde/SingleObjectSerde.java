@@ -113,6 +113,12 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
         if (type == Prediction.class) {
             return (HandCodec<T>) new PredictionCodec();
         }
+        if (type == BoardInference.class) {
+            return (HandCodec<T>) new BoardInferenceCodec();
+        }
+        if (type == BoardComparison.class) {
+            return (HandCodec<T>) new BoardComparisonCodec();
+        }
         return null;
     }
 

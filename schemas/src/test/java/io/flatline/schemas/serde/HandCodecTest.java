@@ -13,6 +13,8 @@ import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import io.flatline.schemas.BoardComparison;
+import io.flatline.schemas.BoardInference;
 import io.flatline.schemas.Prediction;
 import io.flatline.schemas.Quality;
 import io.flatline.schemas.SensorReading;
@@ -38,7 +40,11 @@ class HandCodecTest {
     static Stream<Arguments> codecs() {
         return Stream.of(
                 Arguments.of(SensorReading.class, (Function<Random, SpecificRecord>) HandCodecTest::randomReading),
-                Arguments.of(Prediction.class, (Function<Random, SpecificRecord>) HandCodecTest::randomPrediction));
+                Arguments.of(Prediction.class, (Function<Random, SpecificRecord>) HandCodecTest::randomPrediction),
+                Arguments.of(BoardInference.class,
+                        (Function<Random, SpecificRecord>) HandCodecTest::randomBoardInference),
+                Arguments.of(BoardComparison.class,
+                        (Function<Random, SpecificRecord>) HandCodecTest::randomBoardComparison));
     }
 
     @ParameterizedTest
@@ -135,11 +141,30 @@ class HandCodecTest {
     }
 
     static Prediction randomPrediction(Random rnd) {
-        byte[] netOut = new byte[rnd.nextInt(12)];
-        rnd.nextBytes(netOut);
+        byte[] netOut = randomBytes(rnd);
         return new Prediction(randomText(rnd), randomLong(rnd), Instant.ofEpochMilli(randomLong(rnd) >> 20),
                 randomText(rnd), rnd.nextLong() & 0xFFFF_FFFFL, ByteBuffer.wrap(netOut), randomFloats(rnd),
                 randomText(rnd), rnd.nextInt(257));
+    }
+
+    /** Every optional field absent in some records. */
+    static BoardInference randomBoardInference(Random rnd) {
+        return new BoardInference(randomText(rnd), Instant.ofEpochMilli(randomLong(rnd) >> 20), randomLong(rnd),
+                rnd.nextBoolean() ? null : randomLong(rnd), rnd.nextBoolean() ? null : rnd.nextLong() & 0xFFFF_FFFFL,
+                ByteBuffer.wrap(randomBytes(rnd)), rnd.nextBoolean() ? null : randomText(rnd));
+    }
+
+    static BoardComparison randomBoardComparison(Random rnd) {
+        Boolean[] matches = {null, true, false};
+        return new BoardComparison(randomText(rnd), randomLong(rnd), matches[rnd.nextInt(3)],
+                ByteBuffer.wrap(randomBytes(rnd)), ByteBuffer.wrap(randomBytes(rnd)), (int) randomLong(rnd),
+                rnd.nextBoolean());
+    }
+
+    private static byte[] randomBytes(Random rnd) {
+        byte[] bytes = new byte[rnd.nextInt(12)];
+        rnd.nextBytes(bytes);
+        return bytes;
     }
 
     /** Every size class of varint, negative values included. */
