@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -201,7 +202,7 @@ final class AvroBinary {
                     throw new IOException("an array of " + count + " floats at byte " + position + " runs past the "
                             + data.length + " bytes of the record");
                 }
-                values = java.util.Arrays.copyOf(values, filled + (int) count);
+                values = Arrays.copyOf(values, filled + (int) count);
                 for (int i = 0; i < count; i++) {
                     values[filled++] = readFloat();
                 }
