@@ -70,8 +70,9 @@ public final class EmbeddedKafka implements KafkaCluster {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the broker's data directory", e);
         }
-        int port = settings.port() == 0 ? freePort() : settings.port();
-        int controller = settings.controllerPort() == 0 ? freePort() : settings.controllerPort();
+        int[] free = freePorts(2);
+        int port = settings.port() == 0 ? free[0] : settings.port();
+        int controller = settings.controllerPort() != 0 ? settings.controllerPort() : free[0] != port ? free[0] : free[1];
         EmbeddedKafka kafka = new EmbeddedKafka(settings, dir, owned, port, controller);
         kafka.format();
         kafka.startServer();
@@ -220,12 +221,30 @@ public final class EmbeddedKafka implements KafkaCluster {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+    /**
+     * Ports free on the loopback interface, all different. Each socket stays open until all are picked: a port
+     * just closed can be handed out again at once, which once gave the broker and its controller the same port.
+     */
+    static int[] freePorts(int count) {
+        List<ServerSocket> sockets = new java.util.ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException("No free port on the loopback interface", e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    log.debug("Closing a port probe failed", e);
+                }
+            }
         }
     }
 

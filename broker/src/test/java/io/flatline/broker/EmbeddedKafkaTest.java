@@ -21,6 +21,15 @@ import org.junit.jupiter.api.Test;
 
 class EmbeddedKafkaTest {
 
+    /** The broker's listener and its controller's must differ, or the broker refuses to start. */
+    @Test
+    void freePortsAreAllDifferent() {
+        for (int round = 0; round < 50; round++) {
+            int[] ports = EmbeddedKafka.freePorts(8);
+            assertThat(ports).doesNotHaveDuplicates().doesNotContain(0);
+        }
+    }
+
     @Test
     void producesAndConsumesThroughTheSharedBroker() throws Exception {
         EmbeddedKafka kafka = EmbeddedKafka.shared();
