@@ -19,10 +19,6 @@ public final class OutputDequantizer {
         }
     }
 
-    public float dequantize(byte q) {
-        return byLevel[q & 0xFF];
-    }
-
     /** An unmodifiable view of {@code netOut} dequantized: the caller must not change the array afterwards. */
     public List<Float> view(byte[] netOut) {
         return new View(netOut);
