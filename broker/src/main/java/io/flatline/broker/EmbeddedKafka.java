@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -226,7 +227,7 @@ public final class EmbeddedKafka implements KafkaCluster {
      * just closed can be handed out again at once, which once gave the broker and its controller the same port.
      */
     static int[] freePorts(int count) {
-        List<ServerSocket> sockets = new java.util.ArrayList<>();
+        List<ServerSocket> sockets = new ArrayList<>();
         try {
             int[] ports = new int[count];
             for (int i = 0; i < count; i++) {

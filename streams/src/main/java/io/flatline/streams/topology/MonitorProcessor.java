@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 import io.flatline.schemas.Alert;
 import io.flatline.schemas.AlertState;
@@ -164,7 +166,7 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
      * to a heartbeat behind, so the newest seq the caller knows of brings it up to date.
      */
     private void updateHealth(String device, Record<String, SpecificRecord> in, long newestSeq,
-                              java.util.function.UnaryOperator<DeviceHealth.Builder> change) {
+                              UnaryOperator<DeviceHealth.Builder> change) {
         DeviceHealth before = health.get(device);
         DeviceHealth after = changed(device, in, before, h -> {
             if (newestSeq > lastSeq(h.getLastSeq())) {
@@ -180,7 +182,7 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
 
     /** The health after a change, with the board's latest agreement if it moved since the health was last built. */
     private DeviceHealth changed(String device, Record<String, SpecificRecord> in, DeviceHealth before,
-                                 java.util.function.UnaryOperator<DeviceHealth.Builder> change) {
+                                 UnaryOperator<DeviceHealth.Builder> change) {
         DeviceHealth.Builder builder = change.apply(before == null
                 ? DeviceHealth.newBuilder().setDeviceId(device).setOpenAlerts(List.of())
                 : DeviceHealth.newBuilder(before));
@@ -199,9 +201,9 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
 
     private static boolean mattersChanged(DeviceHealth before, DeviceHealth after) {
         return heartbeat(before.getLastSeq()) != heartbeat(after.getLastSeq())
-                || !java.util.Objects.equals(before.getLabel(), after.getLabel())
+                || !Objects.equals(before.getLabel(), after.getLabel())
                 || !before.getOpenAlerts().equals(after.getOpenAlerts())
-                || !java.util.Objects.equals(before.getDiagnosis(), after.getDiagnosis());
+                || !Objects.equals(before.getDiagnosis(), after.getDiagnosis());
     }
 
     /** Which heartbeat period a seq falls in; -1 before the first. */
