@@ -12,11 +12,13 @@ import java.util.stream.Collectors;
 
 import io.flatline.schemas.Alert;
 import io.flatline.schemas.AlertKind;
+import io.flatline.schemas.AlertSeverity;
 import io.flatline.schemas.AlertSource;
 import io.flatline.schemas.AlertState;
 import io.flatline.schemas.BoardComparison;
 import io.flatline.schemas.BoardInference;
 import io.flatline.schemas.DeviceHealth;
+import io.flatline.schemas.OpenEpisode;
 import io.flatline.schemas.Diagnosis;
 import io.flatline.schemas.Prediction;
 import io.flatline.schemas.Quality;
@@ -63,8 +65,9 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
                         .add(Prediction.class)
                         .add(BoardComparison.class)
                         .add(Alert.class).add(AlertKind.class).add(AlertState.class).add(AlertSource.class)
+                        .add(AlertSeverity.class)
                         .add(Diagnosis.class)
-                        .add(DeviceHealth.class)
+                        .add(DeviceHealth.class).add(OpenEpisode.class)
                         .build()));
     }
 

@@ -7,6 +7,12 @@ import org.junit.jupiter.api.Test;
 
 class RecordJsonTest {
 
+    // A Flatline process reads its records through a serde, which allow-lists the record classes for Avro first
+    // (nested records such as DeviceHealth's episodes are instantiated when a builder copies a record).
+    static {
+        io.flatline.schemas.topic.Topics.defaults();
+    }
+
     @Test
     void writesTensorsAsSignedNumbersAndTimestampsAsIso() {
         assertThat(RecordJson.toJson(SampleRecords.boardInference("press-\"7\"", 3))).isEqualTo(
