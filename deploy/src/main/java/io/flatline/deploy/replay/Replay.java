@@ -186,7 +186,7 @@ public final class Replay {
 
     private static ModelConfig withModel(ModelConfig config, Path model) {
         return new ModelConfig(model.toAbsolutePath(), config.kernels(), config.labels(), config.normalization(),
-                config.window(), config.detector(), config.comparison());
+                config.window(), config.detector(), config.comparison(), config.alarm());
     }
 
     private static Map<String, Object> adminProperties(Request request) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.flatline.model.verify.Metrics;
 import io.flatline.schemas.DeviceHealth;
+import io.flatline.streams.alarm.DeviceAlarms;
 import io.flatline.streams.compare.AgreementWindow;
 import io.flatline.streams.compare.BoardMonitor;
 
@@ -35,6 +36,13 @@ public final class DeviceViews {
         ArrayNode open = node.putArray("openAlerts");
         h.getOpenAlerts().forEach(open::add);
         node.put("diagnosis", h.getDiagnosis());
+        ArrayNode episodes = node.putArray("episodes");
+        h.getEpisodes().forEach(e -> {
+            ObjectNode ep = episodes.addObject().put("episodeId", e.getEpisodeId()).put("diagnosis", e.getDiagnosis())
+                    .put("returns", e.getReturns()).put("intermittent", e.getReturns() > 0);
+            ArrayNode kinds = ep.putArray("alerts");
+            e.getKinds().forEach(kinds::add);
+        });
         node.put("comparedWindows", h.getComparedWindows());
         node.put("exactMatchRate", h.getExactMatchRate());
         node.put("top1AgreementRate", h.getTop1AgreementRate());
@@ -42,16 +50,21 @@ public final class DeviceViews {
         return node;
     }
 
-    /** The summary, the board's open alerts with their evidence, and its agreement with the reference. */
-    public ObjectNode detailed(DeviceHealth h, BoardMonitor.State board) {
+    /** The summary, every open alarm with its evidence, and the board's agreement with the reference. */
+    public ObjectNode detailed(DeviceHealth h, BoardMonitor.State board, DeviceAlarms alarms) {
         ObjectNode node = summary(h);
+        ArrayNode open = node.putArray("alarms");
+        if (alarms != null) {
+            alarms.open().forEach(a -> open.addObject().put("source", a.source().name()).put("kind", a.kind().name())
+                    .put("severity", a.severity().name()).put("episodeId", a.episodeId()).put("firstOut", a.firstOut())
+                    .put("firstSeq", a.firstSeq()).put("lastActiveSeq", a.lastActiveSeq())
+                    .put("holding", a.holding()).put("returns", a.returns())
+                    .put("diagnosis", a.verdict().diagnosis().name()).put("evidence", a.verdict().evidence()));
+        }
         if (board != null) {
             ObjectNode b = node.putObject("board");
             b.put("pendingInferences", board.pending().size());
             b.put("joinMisses", board.joinMisses());
-            ArrayNode alerts = b.putArray("openAlerts");
-            board.open().forEach(o -> alerts.addObject().put("kind", o.kind().name())
-                    .put("diagnosis", o.verdict().diagnosis().name()).put("evidence", o.verdict().evidence()));
             agreement(b.putObject("agreement"), board.agreement());
         }
         return node;

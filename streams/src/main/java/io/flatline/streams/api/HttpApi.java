@@ -38,6 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.flatline.schemas.DeviceHealth;
+import io.flatline.streams.alarm.DeviceAlarms;
 import io.flatline.streams.compare.BoardMonitor;
 import io.flatline.streams.topology.ReferenceState;
 import io.flatline.streams.topology.StoreNames;
@@ -51,7 +52,7 @@ import io.flatline.streams.topology.StoreNames;
  *   GET /devices            every device's health
  *   GET /devices/{id}       one device: health and the board's agreement with the reference
  *   GET /alerts             the devices with open alerts
- *   GET /fleet              counts: devices, open alerts by kind, diagnoses
+ *   GET /fleet              counts: devices, root causes, open alerts by kind, diagnoses by root cause
  *   GET /metrics            Prometheus text format
  * </pre>
  */
@@ -167,7 +168,8 @@ public final class HttpApi implements AutoCloseable {
             respond(exchange, 404, local ? JSON.nullNode() : error("no device " + id));
             return;
         }
-        respond(exchange, 200, views.detailed(withProgress(health, windowsStore()), boardsStore().get(id)));
+        respond(exchange, 200, views.detailed(withProgress(health, windowsStore()), boardsStore().get(id),
+                alarmsStore().get(id)));
     }
 
     private ArrayNode localDevices() {
@@ -229,18 +231,25 @@ public final class HttpApi implements AutoCloseable {
         Map<String, Integer> byKind = new LinkedHashMap<>();
         Map<String, Integer> byDiagnosis = new LinkedHashMap<>();
         int flagged = 0;
+        int causes = 0;
+        int intermittent = 0;
         for (JsonNode d : devices) {
             if (d.path("openAlerts").size() > 0) {
                 flagged++;
             }
             d.path("openAlerts").forEach(k -> byKind.merge(k.asText(), 1, Integer::sum));
-            if (d.hasNonNull("diagnosis")) {
-                byDiagnosis.merge(d.get("diagnosis").asText(), 1, Integer::sum);
+            // One root cause, one count: an episode's consequential alarms do not add to its diagnosis.
+            for (JsonNode e : d.path("episodes")) {
+                causes++;
+                intermittent += e.path("intermittent").asBoolean() ? 1 : 0;
+                byDiagnosis.merge(e.path("diagnosis").asText(), 1, Integer::sum);
             }
         }
         ObjectNode out = JSON.createObjectNode();
         out.put("devices", devices.size());
         out.put("devicesWithOpenAlerts", flagged);
+        out.put("rootCauses", causes);
+        out.put("intermittentRootCauses", intermittent);
         out.set("openAlertsByKind", JSON.valueToTree(byKind));
         out.set("diagnoses", JSON.valueToTree(byDiagnosis));
         return out;
@@ -274,6 +283,11 @@ public final class HttpApi implements AutoCloseable {
     private ReadOnlyKeyValueStore<String, BoardMonitor.State> boardsStore() {
         return streams.store(StoreQueryParameters.fromNameAndType(StoreNames.BOARDS,
                 QueryableStoreTypes.<String, BoardMonitor.State>keyValueStore()));
+    }
+
+    private ReadOnlyKeyValueStore<String, DeviceAlarms> alarmsStore() {
+        return streams.store(StoreQueryParameters.fromNameAndType(StoreNames.ALARMS,
+                QueryableStoreTypes.<String, DeviceAlarms>keyValueStore()));
     }
 
     private static ObjectNode error(String message) {

@@ -1,27 +1,32 @@
 package io.flatline.streams.compare;
 
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import io.flatline.schemas.Alert;
 import io.flatline.schemas.AlertKind;
-import io.flatline.schemas.AlertSource;
-import io.flatline.schemas.AlertState;
+import io.flatline.schemas.AlertSeverity;
 import io.flatline.schemas.BoardComparison;
 import io.flatline.schemas.BoardInference;
+import io.flatline.streams.alarm.Activity;
 import io.flatline.streams.detect.RunDetector;
 import io.flatline.streams.diagnose.BoardEpisode;
 import io.flatline.streams.diagnose.Diagnoser;
 import io.flatline.streams.diagnose.Verdict;
 
 /**
- * Holds one board's reported inferences against the reference, in the order the board made them: matches each
- * with the reference window it ran on, compares the outputs, follows the board's own output runs, and raises
- * the board's alerts with their diagnosis. Pure: the reference windows come in through {@link References} and
- * everything it learns goes out in an {@link Outcome}.
+ * Holds one board's reported inferences against the reference, in the order they arrive: matches each with the
+ * reference window it ran on, compares the outputs, follows the board's own output runs, and says, per settled
+ * inference, which of the board's conditions hold and why. Pure: the reference windows come in through
+ * {@link References} and everything it learns goes out in an {@link Outcome}; the alarms those conditions make are
+ * {@link io.flatline.streams.alarm.DeviceAlarms}'s.
+ *
+ * <p>Matching does not depend on the order in which a report and its readings reach the task: a report is
+ * matched with the window whose input CRC equals its own among the windows ending within
+ * {@link #ALIGNMENT_SLACK} readings of its {@code windowEndSeq}, nearest first, and waits until every one of them
+ * that could come first has been computed. Only when all of them are computed and none has its CRC is it an input
+ * mismatch, held against the window at its {@code windowEndSeq}.
  */
 public final class BoardMonitor {
 
@@ -65,21 +70,20 @@ public final class BoardMonitor {
         }
     }
 
-    /** An alert that is RAISED and not yet CLEARED, with the verdict it was raised with. */
-    public record OpenAlert(AlertKind kind, Verdict verdict) {
-    }
-
     public record State(RunDetector.RunState run, BoardEpisode episode, ConditionRun divergence,
-                        ConditionRun mismatch, AgreementWindow agreement, List<OpenAlert> open, List<Pending> pending,
-                        long joinMisses) {
+                        ConditionRun mismatch, AgreementWindow agreement, List<Pending> pending, long joinMisses) {
 
         public static State initial(int summaryWindows, int outputs) {
             return new State(null, BoardEpisode.empty(), ConditionRun.idle(), ConditionRun.idle(),
-                    AgreementWindow.empty(summaryWindows, outputs), List.of(), List.of(), 0);
+                    AgreementWindow.empty(summaryWindows, outputs), List.of(), 0);
         }
     }
 
-    public record Outcome(State state, List<BoardComparison> comparisons, List<Alert> alerts) {
+    /** One of the board's conditions after one settled inference. */
+    public record Signal(AlertKind kind, Activity activity, long seq, long time) {
+    }
+
+    public record Outcome(State state, List<BoardComparison> comparisons, List<Signal> signals) {
     }
 
     /** A new board inference: queued behind any that still wait, then everything that can be settled is. */
@@ -98,37 +102,25 @@ public final class BoardMonitor {
     private static Outcome drain(String device, State state, References refs, Settings settings) {
         List<Pending> queue = new ArrayList<>(state.pending());
         List<BoardComparison> comparisons = new ArrayList<>();
-        List<Alert> alerts = new ArrayList<>();
+        List<Signal> signals = new ArrayList<>();
         State current = state;
         long misses = state.joinMisses();
         while (!queue.isEmpty()) {
             Pending head = queue.get(0);
-            Optional<Match> match = resolve(head, refs);
-            boolean expired = match.isEmpty() && (queue.size() > settings.maxPending() || expired(head, refs, settings));
-            if (match.isEmpty() && !expired) {
+            Resolution r = resolve(head, refs, settings);
+            if (r.waiting() && queue.size() <= settings.maxPending()) {
                 break;
             }
             queue.remove(0);
-            if (match.isEmpty()) {
+            if (r.match().isEmpty()) {
                 misses++;
                 if (notComputedByTheReference(head, refs, settings)) {
                     continue;
                 }
             }
-            current = settle(device, current, head, match, settings, comparisons, alerts);
+            current = settle(device, current, head, r.match(), settings, comparisons, signals);
         }
-        return new Outcome(withPending(current, queue, misses), comparisons, alerts);
-    }
-
-    /**
-     * An inference whose window the reference has passed without a match, or that waited longer than the
-     * retention, will never match: it is settled as a miss rather than held forever.
-     */
-    private static boolean expired(Pending p, References refs, Settings settings) {
-        if (p.windowEndSeq() != null) {
-            return refs.newestSeq() >= p.windowEndSeq() + ALIGNMENT_SLACK;
-        }
-        return refs.newestSeq() - p.arrivedAtReferenceSeq() > settings.retentionWindows();
+        return new Outcome(withPending(current, queue, misses), comparisons, signals);
     }
 
     /**
@@ -146,40 +138,68 @@ public final class BoardMonitor {
     private record Match(Reference reference, Boolean inputMatch) {
     }
 
-    private static Optional<Match> resolve(Pending p, References refs) {
-        if (p.inputCrc32() != null) {
-            Optional<Reference> sameInput = refs.byCrc(p.inputCrc32());
-            if (sameInput.isPresent()) {
-                return Optional.of(new Match(sameInput.get(), true));
-            }
-            // Only once the reference has moved past every window the board may have meant is a different CRC
-            // a different input rather than a window that has not been computed yet.
-            if (p.windowEndSeq() != null && refs.newestSeq() >= p.windowEndSeq() + ALIGNMENT_SLACK) {
-                return refs.bySeq(p.windowEndSeq()).map(r -> new Match(r, false));
-            }
-            return Optional.empty();
+    /** What can be said of a waiting inference now: its match, that it never will match, or that it must wait. */
+    private record Resolution(Optional<Match> match, boolean waiting) {
+        static final Resolution WAIT = new Resolution(Optional.empty(), true);
+        static final Resolution NEVER = new Resolution(Optional.empty(), false);
+
+        static Resolution of(Reference r, Boolean inputMatch) {
+            return new Resolution(Optional.of(new Match(r, inputMatch)), false);
         }
-        if (p.windowEndSeq() != null) {
-            return refs.bySeq(p.windowEndSeq()).map(r -> new Match(r, null));
+    }
+
+    private static Resolution resolve(Pending p, References refs, Settings settings) {
+        Long end = p.windowEndSeq();
+        Long crc = p.inputCrc32() == null ? null : p.inputCrc32() & 0xFFFF_FFFFL;
+        if (end == null) {
+            // Nothing to align with: the newest window with the same input, while one can still come.
+            Optional<Reference> same = crc == null ? Optional.empty() : refs.byCrc(crc);
+            if (same.isPresent()) {
+                return Resolution.of(same.get(), true);
+            }
+            return refs.newestSeq() - p.arrivedAtReferenceSeq() > settings.retentionWindows() || crc == null
+                    ? Resolution.NEVER : Resolution.WAIT;
         }
-        return Optional.empty();
+        if (crc == null) {
+            if (refs.newestSeq() < end) {
+                return Resolution.WAIT;
+            }
+            return refs.bySeq(end).map(r -> Resolution.of(r, null)).orElse(Resolution.NEVER);
+        }
+        // Nearest first: end, end + 1, end - 1, end + 2, ... The first candidate not computed yet is waited for,
+        // so the answer is the same whether the report came before, with or after its readings.
+        for (int k = 0; k <= 2 * ALIGNMENT_SLACK; k++) {
+            long seq = end + (k % 2 == 1 ? (k + 1) / 2 : -(k / 2));
+            if (seq > refs.newestSeq()) {
+                return Resolution.WAIT;
+            }
+            Optional<Reference> candidate = refs.bySeq(seq);
+            if (candidate.isPresent() && candidate.get().crc() == crc) {
+                return Resolution.of(candidate.get(), true);
+            }
+        }
+        return refs.bySeq(end).map(r -> Resolution.of(r, false)).orElse(Resolution.NEVER);
     }
 
     private static State settle(String device, State s, Pending p, Optional<Match> match, Settings settings,
-                                List<BoardComparison> comparisons, List<Alert> alerts) {
+                                List<BoardComparison> comparisons, List<Signal> signals) {
         long seq = match.map(m -> m.reference().seq())
                 .orElse(p.windowEndSeq() != null ? p.windowEndSeq() : p.inferenceCount());
-        long inputKey = p.inputCrc32() != null ? p.inputCrc32()
+        long inputKey = p.inputCrc32() != null ? p.inputCrc32() & 0xFFFF_FFFFL
                 : match.map(m -> m.reference().crc()).orElse(RunDetector.UNKNOWN_INPUT);
-        Instant at = Instant.ofEpochMilli(p.timestamp());
-        List<OpenAlert> open = new ArrayList<>(s.open());
+        long time = p.timestamp();
 
         RunDetector.Result run = RunDetector.observe(s.run(), new RunDetector.Observation(seq, p.netOut(), inputKey),
                 settings.detector());
-        BoardEpisode episode = run.newRun() ? BoardEpisode.empty() : s.episode();
+        // The evidence for a diagnosis covers the flat stretch: it starts afresh only when the output moves and
+        // is not near one value either.
+        boolean flat = run.state().runLength() > 1 || run.state().recent().nearShare() >= 0.5 || run.stuck().holds();
+        BoardEpisode episode = flat ? s.episode() : BoardEpisode.empty();
         AgreementWindow agreement = s.agreement();
         ConditionRun divergence = s.divergence();
         ConditionRun mismatch = s.mismatch();
+        Activity diverging = Activity.NONE;
+        Activity mismatching = Activity.NONE;
 
         if (match.isPresent()) {
             Reference ref = match.get().reference();
@@ -192,71 +212,35 @@ public final class BoardMonitor {
             episode = episode.add(inputMatch, ref.netOut());
             agreement = agreement.add(p.netOut(), ref.netOut());
 
-            ConditionRun.Step d = divergence.observe(diff > settings.toleranceLsb(), seq, diff,
-                    settings.divergenceRun(), settings.divergenceRun());
-            divergence = d.run();
-            if (d.edge() == ConditionRun.Edge.RAISED) {
-                Verdict v = Diagnoser.divergence(d.run().holding(), d.run().worst(), settings.toleranceLsb(), inputMatch);
-                alerts.add(alert(device, AlertKind.BOARD_DIVERGENCE, AlertState.RAISED, d.run(), p.netOut(), v, at));
-                open.add(new OpenAlert(AlertKind.BOARD_DIVERGENCE, v));
-            } else if (d.edge() == ConditionRun.Edge.CLEARED) {
-                alerts.add(alert(device, AlertKind.BOARD_DIVERGENCE, AlertState.CLEARED, d.run(), p.netOut(),
-                        close(open, AlertKind.BOARD_DIVERGENCE), at));
-            }
-
-            ConditionRun.Step m = mismatch.observe(Boolean.FALSE.equals(inputMatch), seq, 0, settings.divergenceRun(),
-                    settings.divergenceRun());
-            mismatch = m.run();
-            if (m.edge() == ConditionRun.Edge.RAISED) {
-                Verdict v = Diagnoser.inputMismatch(m.run().holding());
-                alerts.add(alert(device, AlertKind.INPUT_MISMATCH, AlertState.RAISED, m.run(), p.netOut(), v, at));
-                open.add(new OpenAlert(AlertKind.INPUT_MISMATCH, v));
-            } else if (m.edge() == ConditionRun.Edge.CLEARED) {
-                alerts.add(alert(device, AlertKind.INPUT_MISMATCH, AlertState.CLEARED, m.run(), p.netOut(),
-                        close(open, AlertKind.INPUT_MISMATCH), at));
-            }
+            divergence = divergence.observe(diff > settings.toleranceLsb(), seq, diff, settings.divergenceRun(),
+                    settings.divergenceRun()).run();
+            ConditionRun d = divergence;
+            diverging = holding(d, p.netOut(), () -> Diagnoser.divergence(d.holding(), d.worst(),
+                    settings.toleranceLsb(), inputMatch));
+            mismatch = mismatch.observe(Boolean.FALSE.equals(inputMatch), seq, 0, settings.divergenceRun(),
+                    settings.divergenceRun()).run();
+            ConditionRun m = mismatch;
+            mismatching = holding(m, p.netOut(), () -> Diagnoser.inputMismatch(m.holding()));
         }
-
-        for (RunDetector.Edge edge : run.edges()) {
-            Verdict verdict;
-            if (edge.state() == AlertState.RAISED) {
-                verdict = edge.kind() == AlertKind.STUCK_OUTPUT
-                        ? Diagnoser.boardStuck(episode, edge.runLength())
-                        : Diagnoser.staleInputs(edge.runLength());
-                open.add(new OpenAlert(edge.kind(), verdict));
-            } else {
-                verdict = close(open, edge.kind());
-            }
-            alerts.add(Alert.newBuilder().setDeviceId(device).setKind(edge.kind()).setState(edge.state())
-                    .setSource(AlertSource.BOARD).setFirstSeq(edge.firstSeq()).setLastSeq(edge.lastSeq())
-                    .setRunLength(edge.runLength()).setDistinctInputs(edge.distinctInputs())
-                    .setNetOut(ByteBuffer.wrap(edge.netOut().clone())).setDiagnosis(verdict.diagnosis())
-                    .setEvidence(verdict.evidence()).setTimestamp(at).build());
-        }
-        return new State(run.state(), episode, divergence, mismatch, agreement, List.copyOf(open), s.pending(),
-                s.joinMisses());
+        BoardEpisode evidence = episode;
+        signals.add(new Signal(AlertKind.STUCK_OUTPUT,
+                run.stuck().because(() -> Diagnoser.boardStuck(evidence, run.stuck().severity(),
+                        run.stuck().runLength())), seq, time));
+        signals.add(new Signal(AlertKind.SENSOR_STALE,
+                run.stale().because(() -> Diagnoser.staleInputs(run.stale().runLength())), seq, time));
+        signals.add(new Signal(AlertKind.BOARD_DIVERGENCE, diverging, seq, time));
+        signals.add(new Signal(AlertKind.INPUT_MISMATCH, mismatching, seq, time));
+        return new State(run.state(), episode, divergence, mismatch, agreement, s.pending(), s.joinMisses());
     }
 
-    private static Alert alert(String device, AlertKind kind, AlertState state, ConditionRun run, byte[] netOut,
-                               Verdict verdict, Instant at) {
-        return Alert.newBuilder().setDeviceId(device).setKind(kind).setState(state).setSource(AlertSource.BOARD)
-                .setFirstSeq(run.firstSeq()).setLastSeq(run.lastSeq()).setRunLength(run.length())
-                .setDistinctInputs(0).setNetOut(ByteBuffer.wrap(netOut.clone())).setDiagnosis(verdict.diagnosis())
-                .setEvidence(verdict.evidence()).setTimestamp(at).build();
-    }
-
-    /** Removes an open alert and returns the verdict it was raised with, for its CLEARED record. */
-    private static Verdict close(List<OpenAlert> open, AlertKind kind) {
-        for (int i = 0; i < open.size(); i++) {
-            if (open.get(i).kind() == kind) {
-                return open.remove(i).verdict();
-            }
-        }
-        return new Verdict(io.flatline.schemas.Diagnosis.UNKNOWN, "cleared");
+    /** A comparison condition's activity: it holds while its run is open (raised, and not failed long enough). */
+    private static Activity holding(ConditionRun run, byte[] netOut, java.util.function.Supplier<Verdict> why) {
+        return run.open() ? new Activity(AlertSeverity.FAIL, run.firstSeq(), run.length(), 0, netOut.clone(), why)
+                : Activity.NONE;
     }
 
     private static State withPending(State s, List<Pending> pending, long misses) {
-        return new State(s.run(), s.episode(), s.divergence(), s.mismatch(), s.agreement(), s.open(),
-                List.copyOf(pending), misses);
+        return new State(s.run(), s.episode(), s.divergence(), s.mismatch(), s.agreement(), List.copyOf(pending),
+                misses);
     }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.flatline.model.arith.Arithmetic;
+import io.flatline.streams.alarm.AlarmSettings;
 import io.flatline.streams.detect.RunDetector;
 import io.flatline.streams.quantize.Normalization;
 import io.flatline.streams.window.WindowPolicy;
@@ -25,9 +26,11 @@ import io.flatline.streams.window.WindowPolicy.GapPolicy;
  * @param window        how readings form windows
  * @param detector      when a run of identical outputs becomes an alert
  * @param comparison    how board inferences are held against the reference
+ * @param alarm         when an alarm clears, and how an intermittent fault stays one alarm
  */
 public record ModelConfig(Path modelFile, Arithmetic kernels, List<String> labels, Normalization normalization,
-                          WindowPolicy window, RunDetector.Settings detector, Comparison comparison) {
+                          WindowPolicy window, RunDetector.Settings detector, Comparison comparison,
+                          AlarmSettings alarm) {
 
     public enum Method { ZSCORE, MINMAX, NONE }
 
@@ -49,7 +52,7 @@ public record ModelConfig(Path modelFile, Arithmetic kernels, List<String> label
     }
 
     private static Optional<ModelConfig> read(YamlTree.Section root, Path file, YamlTree.Problems problems) {
-        root.allowOnly(Set.of("model", "normalization", "window", "detector", "comparison"));
+        root.allowOnly(Set.of("model", "normalization", "window", "detector", "comparison", "alarm"));
 
         Path modelFile = null;
         Arithmetic kernels = Arithmetic.LITERT;
@@ -88,12 +91,19 @@ public record ModelConfig(Path modelFile, Arithmetic kernels, List<String> label
         int stuck = 30;
         int distinct = 10;
         int stale = 30;
+        int flatlineWindow = RunDetector.Settings.FLATLINE_WINDOW;
+        double suspectShare = RunDetector.Settings.SUSPECT_SHARE;
+        int flatlineTolerance = RunDetector.Settings.FLATLINE_TOLERANCE_LSB;
         Optional<YamlTree.Section> d = root.section("detector");
         if (d.isPresent()) {
-            d.get().allowOnly(Set.of("stuckRunLength", "minDistinctInputs", "staleRunLength"));
+            d.get().allowOnly(Set.of("stuckRunLength", "minDistinctInputs", "staleRunLength", "flatlineWindow",
+                    "suspectShare", "flatlineToleranceLsb"));
             stuck = d.get().integer("stuckRunLength", stuck, 2, 1_000_000);
             distinct = d.get().integer("minDistinctInputs", Math.min(distinct, stuck), 2, 1_000_000);
             stale = d.get().integer("staleRunLength", stale, 2, 1_000_000);
+            flatlineWindow = d.get().integer("flatlineWindow", flatlineWindow, 2, 4096);
+            suspectShare = d.get().number("suspectShare", suspectShare, 0.51, 1.0);
+            flatlineTolerance = d.get().integer("flatlineToleranceLsb", flatlineTolerance, 0, 255);
             if (distinct > stuck) {
                 d.get().problem("minDistinctInputs", "cannot exceed stuckRunLength (" + stuck + ")");
                 distinct = stuck;
@@ -110,11 +120,20 @@ public record ModelConfig(Path modelFile, Arithmetic kernels, List<String> label
                     c.get().integer("summaryWindows", 200, 1, 100_000));
         }
 
+        AlarmSettings alarm = AlarmSettings.DEFAULT;
+        Optional<YamlTree.Section> a = root.section("alarm");
+        if (a.isPresent()) {
+            a.get().allowOnly(Set.of("clearAfter", "hold"));
+            alarm = new AlarmSettings(a.get().integer("clearAfter", alarm.clearAfter(), 1, 10_000_000),
+                    a.get().duration("hold", alarm.hold()));
+        }
+
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new ModelConfig(modelFile, kernels, labels, normalization, window,
-                new RunDetector.Settings(stuck, distinct, stale), comparison));
+                new RunDetector.Settings(stuck, distinct, stale, flatlineWindow, suspectShare, flatlineTolerance),
+                comparison, alarm));
     }
 
     private static Normalization normalization(YamlTree.Section n) {

@@ -158,6 +158,21 @@ public final class YamlTree {
             return value.orElse(fallback);
         }
 
+        public double number(String field, double fallback, double min, double max) {
+            Optional<Double> value = scalar(field, "a number", Double::valueOf);
+            if (value.isPresent() && !(value.get() >= min && value.get() <= max)) {
+                problems.add(at(fields.get(field).getValueNode(), name(field)) + "must be between " + min + " and "
+                        + max + ", got " + value.get());
+                return fallback;
+            }
+            return value.orElse(fallback);
+        }
+
+        /** A duration such as {@code 90s}, {@code 10m}, {@code 1h} or {@code 500ms}. */
+        public java.time.Duration duration(String field, java.time.Duration fallback) {
+            return scalar(field, "a duration such as 30s, 10m or 1h", YamlTree::parseDuration).orElse(fallback);
+        }
+
         /** One of the given words, case-insensitive; reports the choices when the value is none of them. */
         public <E extends Enum<E>> E choice(String field, Class<E> type, E fallback) {
             Optional<String> value = string(field);
@@ -242,6 +257,20 @@ public final class YamlTree {
     }
 
     /** The problems found in a file, in the order they stand. */
+    private static java.time.Duration parseDuration(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h)").matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(text);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> java.time.Duration.ofMillis(n);
+            case "s" -> java.time.Duration.ofSeconds(n);
+            case "m" -> java.time.Duration.ofMinutes(n);
+            default -> java.time.Duration.ofHours(n);
+        };
+    }
+
     public static final class Problems {
         private final List<String> messages = new ArrayList<>();
 

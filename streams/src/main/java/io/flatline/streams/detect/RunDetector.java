@@ -1,17 +1,18 @@
 package io.flatline.streams.detect;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
-import io.flatline.schemas.AlertKind;
-import io.flatline.schemas.AlertState;
+import io.flatline.schemas.AlertSeverity;
+import io.flatline.streams.alarm.Activity;
 
 /**
- * Follows one device's outputs from one source and tells when they flatline. A run of identical outputs
- * over inputs that keep changing is a STUCK_OUTPUT; identical outputs over identical inputs are a sensor that
- * did not change, SENSOR_STALE. Each episode yields exactly one RAISED edge and one CLEARED edge, however
- * long it lasts.
+ * Follows one device's outputs from one source and tells, window by window, whether they have flatlined. Outputs
+ * that stay identical over inputs that keep changing are STUCK_OUTPUT: at FAIL severity after a strict run of
+ * {@code stuckRunLength}; at SUSPECT when, over the last {@code flatlineWindow} windows, a share of at least
+ * {@code suspectShare} lay within {@code flatlineToleranceLsb} of one value (a near-flatline: blips, dither).
+ * Identical outputs over identical inputs are a sensor that did not change: SENSOR_STALE. What an operator sees of
+ * these conditions (when an alarm is raised, when it clears) is the {@link io.flatline.streams.alarm.AlarmLifecycle}'s
+ * business, not this class's.
  */
 public final class RunDetector {
 
@@ -22,15 +23,35 @@ public final class RunDetector {
     }
 
     /**
-     * @param stuckRunLength    identical outputs in a row that raise STUCK_OUTPUT
-     * @param minDistinctInputs how many input changes the run must span to count as stuck, not stale
-     * @param staleRunLength    identical outputs on identical inputs in a row that raise SENSOR_STALE
+     * @param stuckRunLength       identical outputs in a row that make a STUCK_OUTPUT (FAIL)
+     * @param minDistinctInputs    how many input changes a run (or the flatline window) must span to be stuck, not
+     *                             stale
+     * @param staleRunLength       identical outputs on identical inputs in a row that make a SENSOR_STALE
+     * @param flatlineWindow       windows the near-flatline measure looks back over
+     * @param suspectShare         the share of those within tolerance of one value that makes a STUCK_OUTPUT
+     *                             (SUSPECT)
+     * @param flatlineToleranceLsb how far, in int8 steps per output, an output may lie from that value
      */
-    public record Settings(int stuckRunLength, int minDistinctInputs, int staleRunLength) {
+    public record Settings(int stuckRunLength, int minDistinctInputs, int staleRunLength, int flatlineWindow,
+                           double suspectShare, int flatlineToleranceLsb) {
+
+        public static final int FLATLINE_WINDOW = 40;
+        public static final double SUSPECT_SHARE = 0.9;
+        public static final int FLATLINE_TOLERANCE_LSB = 1;
+
         public Settings {
             if (stuckRunLength < 2 || staleRunLength < 2 || minDistinctInputs < 2) {
                 throw new IllegalArgumentException("run lengths and distinct inputs must be at least 2");
             }
+            if (flatlineWindow < 2 || !(suspectShare > 0.5 && suspectShare <= 1) || flatlineToleranceLsb < 0) {
+                throw new IllegalArgumentException("flatlineWindow >= 2, 0.5 < suspectShare <= 1, tolerance >= 0");
+            }
+        }
+
+        /** The strict runs only, with the default near-flatline measure. */
+        public Settings(int stuckRunLength, int minDistinctInputs, int staleRunLength) {
+            this(stuckRunLength, minDistinctInputs, staleRunLength, FLATLINE_WINDOW, SUSPECT_SHARE,
+                    FLATLINE_TOLERANCE_LSB);
         }
     }
 
@@ -38,16 +59,8 @@ public final class RunDetector {
     public record Observation(long seq, byte[] netOut, long inputKey) {
     }
 
-    /** An alert edge, before diagnosis. */
-    public record Edge(AlertKind kind, AlertState state, long firstSeq, long lastSeq, int runLength,
-                       int distinctInputs, byte[] netOut) {
-    }
-
-    public record Result(RunState state, List<Edge> edges) {
-        /** Whether this observation started a new run of outputs (the output moved). */
-        public boolean newRun() {
-            return state.runLength() == 1;
-        }
+    /** The detector's memory after an output, and what the output means for each condition. */
+    public record Result(RunState state, Activity stuck, Activity stale) {
     }
 
     /**
@@ -55,16 +68,17 @@ public final class RunDetector {
      *
      * @param distinctInputs how many times the input changed within the run, plus one
      * @param staleRun       outputs in a row whose input and output both stayed the same
+     * @param recent         the last outputs, for the near-flatline measure
      */
     public record RunState(byte[] netOut, long firstSeq, long lastSeq, int runLength, int distinctInputs,
-                           long lastInput, long staleFirstSeq, int staleRun, boolean stuckOpen, boolean staleOpen) {
+                           long lastInput, long staleFirstSeq, int staleRun, RecentOutputs recent) {
 
         @Override
         public boolean equals(Object o) {
             return o instanceof RunState r && Arrays.equals(netOut, r.netOut) && firstSeq == r.firstSeq
                     && lastSeq == r.lastSeq && runLength == r.runLength && distinctInputs == r.distinctInputs
                     && lastInput == r.lastInput && staleFirstSeq == r.staleFirstSeq && staleRun == r.staleRun
-                    && stuckOpen == r.stuckOpen && staleOpen == r.staleOpen;
+                    && recent.equals(r.recent);
         }
 
         @Override
@@ -75,60 +89,40 @@ public final class RunDetector {
         @Override
         public String toString() {
             return "RunState[out=" + Arrays.toString(netOut) + ", seq " + firstSeq + ".." + lastSeq + ", run "
-                    + runLength + ", distinct " + distinctInputs + ", stale " + staleRun + ", stuckOpen " + stuckOpen
-                    + ", staleOpen " + staleOpen + "]";
+                    + runLength + ", distinct " + distinctInputs + ", stale " + staleRun + ", " + recent + "]";
         }
     }
 
     public static Result observe(RunState state, Observation o, Settings settings) {
-        // Most observations change no alert: no room for edges until one comes.
-        List<Edge> edges = new ArrayList<>(0);
         boolean known = o.inputKey() != UNKNOWN_INPUT;
         boolean sameOutput = state != null && Arrays.equals(state.netOut(), o.netOut());
         boolean sameInput = state != null && known && state.lastInput() == o.inputKey();
-
-        if (state != null && state.staleOpen() && !(sameOutput && sameInput)) {
-            edges.add(new Edge(AlertKind.SENSOR_STALE, AlertState.CLEARED, state.staleFirstSeq(), state.lastSeq(),
-                    state.staleRun(), 1, state.netOut()));
-        }
-        if (state != null && state.stuckOpen() && !sameOutput) {
-            edges.add(new Edge(AlertKind.STUCK_OUTPUT, AlertState.CLEARED, state.firstSeq(), state.lastSeq(),
-                    state.runLength(), state.distinctInputs(), state.netOut()));
-        }
+        boolean inputMoved = known && !sameInput;
+        RecentOutputs recent = (state == null ? RecentOutputs.empty(settings.flatlineWindow(), o.netOut().length)
+                : state.recent()).add(o.netOut(), inputMoved, settings.flatlineToleranceLsb());
 
         RunState next;
         if (sameOutput) {
-            boolean inputChanged = known && !sameInput;
             next = new RunState(state.netOut(), state.firstSeq(), o.seq(), state.runLength() + 1,
-                    state.distinctInputs() + (inputChanged ? 1 : 0), known ? o.inputKey() : state.lastInput(),
-                    sameInput ? state.staleFirstSeq() : o.seq(), sameInput ? state.staleRun() + 1 : 1,
-                    state.stuckOpen(), sameInput && state.staleOpen());
+                    state.distinctInputs() + (inputMoved ? 1 : 0), known ? o.inputKey() : state.lastInput(),
+                    sameInput ? state.staleFirstSeq() : o.seq(), sameInput ? state.staleRun() + 1 : 1, recent);
         } else {
-            next = new RunState(o.netOut().clone(), o.seq(), o.seq(), 1, known ? 1 : 0, o.inputKey(), o.seq(),
-                    1, false, false);
+            next = new RunState(o.netOut().clone(), o.seq(), o.seq(), 1, known ? 1 : 0, o.inputKey(), o.seq(), 1,
+                    recent);
         }
 
-        if (!next.stuckOpen() && next.runLength() >= settings.stuckRunLength()
-                && next.distinctInputs() >= settings.minDistinctInputs()) {
-            next = withStuckOpen(next);
-            edges.add(new Edge(AlertKind.STUCK_OUTPUT, AlertState.RAISED, next.firstSeq(), next.lastSeq(),
-                    next.runLength(), next.distinctInputs(), next.netOut()));
+        boolean stale = next.staleRun() >= settings.staleRunLength();
+        Activity staleActivity = stale ? new Activity(AlertSeverity.FAIL, next.staleFirstSeq(), next.staleRun(), 1,
+                next.netOut(), () -> null) : Activity.NONE;
+        Activity stuck = Activity.NONE;
+        if (next.runLength() >= settings.stuckRunLength() && next.distinctInputs() >= settings.minDistinctInputs()) {
+            stuck = new Activity(AlertSeverity.FAIL, next.firstSeq(), next.runLength(), next.distinctInputs(),
+                    next.netOut(), () -> null);
+        } else if (!stale && recent.nearShare() >= settings.suspectShare()
+                && recent.distinctInputs() >= settings.minDistinctInputs()) {
+            stuck = new Activity(AlertSeverity.SUSPECT, o.seq() - recent.size() + 1, recent.size(),
+                    recent.distinctInputs(), recent.anchor(), () -> null);
         }
-        if (!next.staleOpen() && next.staleRun() >= settings.staleRunLength()) {
-            next = withStaleOpen(next);
-            edges.add(new Edge(AlertKind.SENSOR_STALE, AlertState.RAISED, next.staleFirstSeq(), next.lastSeq(),
-                    next.staleRun(), 1, next.netOut()));
-        }
-        return new Result(next, edges.isEmpty() ? List.of() : List.copyOf(edges));
-    }
-
-    private static RunState withStuckOpen(RunState s) {
-        return new RunState(s.netOut(), s.firstSeq(), s.lastSeq(), s.runLength(), s.distinctInputs(), s.lastInput(),
-                s.staleFirstSeq(), s.staleRun(), true, s.staleOpen());
-    }
-
-    private static RunState withStaleOpen(RunState s) {
-        return new RunState(s.netOut(), s.firstSeq(), s.lastSeq(), s.runLength(), s.distinctInputs(), s.lastInput(),
-                s.staleFirstSeq(), s.staleRun(), s.stuckOpen(), true);
+        return new Result(next, stuck, staleActivity);
     }
 }

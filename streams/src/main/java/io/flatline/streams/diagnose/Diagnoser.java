@@ -1,5 +1,6 @@
 package io.flatline.streams.diagnose;
 
+import io.flatline.schemas.AlertSeverity;
 import io.flatline.schemas.Diagnosis;
 
 /**
@@ -13,10 +14,13 @@ public final class Diagnoser {
     private Diagnoser() {
     }
 
-    /** A board whose output stayed identical for {@code runLength} inferences. */
-    public static Verdict boardStuck(BoardEpisode e, int runLength) {
+    /** A board whose output flatlined: identical for a run, or near one value (SUSPECT) over the flatline window. */
+    public static Verdict boardStuck(BoardEpisode e, AlertSeverity severity, int runLength) {
+        String flat = severity == AlertSeverity.SUSPECT
+                ? "near one value (within tolerance) on most of the last " + runLength + " inferences"
+                : "identical for " + runLength + " inferences";
         if (e.compared() == 0) {
-            return new Verdict(Diagnosis.UNKNOWN, "board output identical for " + runLength + " inferences, but none"
+            return new Verdict(Diagnosis.UNKNOWN, "board output " + flat + ", but none"
                     + " could be matched with a reference window: the board reports no windowEndSeq or inputCrc32"
                     + " that the reference knows");
         }
@@ -37,7 +41,7 @@ public final class Diagnoser {
         }
         return new Verdict(Diagnosis.BOARD_RUNTIME, "inputs match the reference on " + matched + " of "
                 + e.compared() + " windows and the reference output took " + e.referenceOutputs()
-                + " values, while the board's stayed identical for " + runLength + " inferences: the board's"
+                + " values, while the board's stayed " + flat + ": the board's"
                 + " runtime (NPU memory, cache or buffer reuse) is not computing on its inputs");
     }
 

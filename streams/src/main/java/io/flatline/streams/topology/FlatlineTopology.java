@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import io.flatline.schemas.topic.Topic;
 import io.flatline.schemas.topic.Topics;
+import io.flatline.streams.alarm.DeviceAlarms;
 import io.flatline.streams.compare.BoardMonitor;
 import io.flatline.streams.config.ModelConfig;
 import io.flatline.streams.infer.ReferenceModel;
@@ -24,7 +25,7 @@ import org.apache.kafka.streams.state.Stores;
  * each device's health.
  *
  * <pre>
- *   sensor-readings ─▶ infer ─┬─────────────────────────▶ write ─▶ predictions, alerts
+ *   sensor-readings ─▶ infer ─┬─────────────────────────▶ write ─▶ predictions
  *                             └─▶ monitor ─▶ write ─▶ board-comparisons, alerts, device-health
  *   board-inferences ─────────────▲
  * </pre>
@@ -39,8 +40,8 @@ public final class FlatlineTopology {
     private static final String READINGS = "read-sensor-readings";
     private static final String BOARD_INFERENCES = "read-board-inferences";
     private static final String INFER = "infer";
-    private static final String MONITOR = "monitor";
-    private static final String WRITE = "write";
+    static final String MONITOR = "monitor";
+    static final String WRITE = "write";
 
     private final Topics topics;
     private final ModelConfig config;
@@ -105,7 +106,7 @@ public final class FlatlineTopology {
                 config.comparison().toleranceLsb(), config.comparison().divergenceRun(),
                 config.comparison().summaryWindows(), config.comparison().retentionWindows(),
                 config.comparison().retentionWindows());
-        return new MonitorProcessor(settings, model.outputs(), counters);
+        return new MonitorProcessor(settings, config.alarm(), model.outputs(), counters);
     }
 
     private void addStores(Topology topology) {
@@ -115,6 +116,8 @@ public final class FlatlineTopology {
                 StoreSerdes.referenceChunk())), MONITOR);
         topology.addStateStore(CommitBufferedStore.around(store(StoreNames.BOARDS,
                 JsonSerde.of(BoardMonitor.State.class))), MONITOR);
+        topology.addStateStore(CommitBufferedStore.around(store(StoreNames.ALARMS,
+                JsonSerde.of(DeviceAlarms.class))), MONITOR);
         topology.addStateStore(store(StoreNames.HEALTH, topics.deviceHealth().valueSerde()), MONITOR);
     }
 

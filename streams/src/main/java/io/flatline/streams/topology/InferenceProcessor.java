@@ -2,20 +2,15 @@ package io.flatline.streams.topology;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
-import io.flatline.schemas.Alert;
-import io.flatline.schemas.AlertKind;
-import io.flatline.schemas.AlertSource;
-import io.flatline.schemas.AlertState;
+import io.flatline.schemas.AlertSeverity;
 import io.flatline.schemas.Diagnosis;
 import io.flatline.schemas.Prediction;
 import io.flatline.schemas.Quality;
 import io.flatline.schemas.SensorReading;
-import io.flatline.streams.compare.BoardMonitor.OpenAlert;
+import io.flatline.streams.alarm.Activity;
 import io.flatline.streams.compare.OutputComparison;
 import io.flatline.streams.config.ModelConfig;
 import io.flatline.streams.detect.RunDetector;
@@ -27,7 +22,6 @@ import io.flatline.streams.quantize.LevelCounter;
 import io.flatline.streams.quantize.OutputDequantizer;
 import io.flatline.streams.window.WindowPolicy.BadQualityPolicy;
 import io.flatline.streams.window.WindowState;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -37,9 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Windows each device's readings, runs the reference on every due window, and follows the reference's own
- * outputs for flatlines. Emits {@link Prediction}s and the reference's {@link Alert}s.
+ * outputs for flatlines. Writes {@link Prediction}s, and hands each to the monitor as a {@link ReferenceOutcome}
+ * with what the reference's detector made of it.
  */
-final class InferenceProcessor implements Processor<String, SensorReading, String, SpecificRecord> {
+final class InferenceProcessor implements Processor<String, SensorReading, String, Object> {
 
     private static final Logger log = LoggerFactory.getLogger(InferenceProcessor.class);
 
@@ -52,7 +47,7 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
     private final PipelineCounters counters;
     /** One per processor, so per task: a task's devices share the engine's buffers, as one thread runs them. */
     private final ReferenceModel.Runners runners;
-    private ProcessorContext<String, SpecificRecord> context;
+    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ReferenceState> store;
     /**
      * Every device the task has seen, found with one lookup per reading. Made afresh in every {@code init}:
@@ -93,7 +88,7 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
     }
 
     @Override
-    public void init(ProcessorContext<String, SpecificRecord> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.store = context.getStateStore(StoreNames.WINDOWS);
         this.devices = new HashMap<>();
@@ -180,39 +175,35 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
                 ByteBuffer.wrap(netOut), dequantizer.view(netOut), labels[OutputComparison.top1(netOut)],
                 held.levels.levels(window, newRows));
         counters.predictions.incrementAndGet();
-        context.forward(in.withValue(prediction));
-        return followReference(device, current, netOut, crc, previous, window, at, in);
+        context.forward(in.withValue(prediction), FlatlineTopology.WRITE);
+        return followReference(current, prediction, previous, window, in);
     }
 
-    private ReferenceState followReference(String device, ReferenceState current, byte[] netOut, long crc,
-                                           WindowState previous, byte[] window, Instant at,
-                                           Record<String, SensorReading> in) {
-        long seq = current.window().lastSeq();
-        RunDetector.Result result = RunDetector.observe(current.run(), new RunDetector.Observation(seq, netOut, crc),
+    /**
+     * Moves the reference's detector on by the window and hands the monitor what it says; the monitor owns every
+     * alarm of the device, the reference's and the board's, so that one cause makes one episode.
+     */
+    private ReferenceState followReference(ReferenceState current, Prediction prediction, WindowState previous,
+                                           byte[] window, Record<String, SensorReading> in) {
+        byte[] netOut = prediction.getNetOut().array();
+        RunDetector.Result result = RunDetector.observe(current.run(),
+                new RunDetector.Observation(prediction.getWindowEndSeq(), netOut, prediction.getInputCrc32()),
                 config.detector());
-        // Most windows change no alert: the open verdicts are then kept as they are, not copied.
-        List<OpenAlert> open = result.edges().isEmpty() ? current.open() : new ArrayList<>(current.open());
-        for (RunDetector.Edge edge : result.edges()) {
-            Verdict verdict;
-            if (edge.state() == AlertState.RAISED) {
-                verdict = edge.kind() == AlertKind.STUCK_OUTPUT
-                        ? new Verdict(Diagnosis.MODEL_SATURATION, "the reference itself gave this output for "
-                        + edge.runLength() + " windows over " + edge.distinctInputs() + " different inputs; "
-                        + (previous.full() ? model.saturationEvidence(previous.window(), window) : ""))
-                        : Diagnoser.staleInputs(edge.runLength());
-                open.add(new OpenAlert(edge.kind(), verdict));
-            } else {
-                verdict = open.stream().filter(o -> o.kind() == edge.kind()).findFirst().map(OpenAlert::verdict)
-                        .orElse(new Verdict(Diagnosis.UNKNOWN, "cleared"));
-                open.removeIf(o -> o.kind() == edge.kind());
-            }
-            Alert alert = Alert.newBuilder().setDeviceId(device).setKind(edge.kind()).setState(edge.state())
-                    .setSource(AlertSource.REFERENCE).setFirstSeq(edge.firstSeq()).setLastSeq(edge.lastSeq())
-                    .setRunLength(edge.runLength()).setDistinctInputs(edge.distinctInputs())
-                    .setNetOut(ByteBuffer.wrap(edge.netOut().clone())).setDiagnosis(verdict.diagnosis())
-                    .setEvidence(verdict.evidence()).setTimestamp(at).build();
-            context.forward(in.withValue(alert));
-        }
-        return new ReferenceState(current.window(), result.state(), open);
+        Activity stuck = result.stuck().because(() -> saturation(result.stuck(), previous, window));
+        Activity stale = result.stale().because(() -> Diagnoser.staleInputs(result.stale().runLength()));
+        context.forward(in.withValue(new ReferenceOutcome(prediction, stuck, stale)), FlatlineTopology.MONITOR);
+        return new ReferenceState(current.window(), result.state());
+    }
+
+    /** Why the reference's output flatlined: the model, traced layer by layer over the last two windows. */
+    private Verdict saturation(Activity stuck, WindowState previous, byte[] window) {
+        String what = stuck.severity() == AlertSeverity.FAIL
+                ? "the reference itself gave this output for " + stuck.runLength() + " windows over "
+                + stuck.distinctInputs() + " different inputs; "
+                : "the reference's output stayed within " + config.detector().flatlineToleranceLsb() + " LSB of one"
+                + " value on most of the last " + stuck.runLength() + " windows, over " + stuck.distinctInputs()
+                + " different inputs; ";
+        return new Verdict(Diagnosis.MODEL_SATURATION, what
+                + (previous.full() ? model.saturationEvidence(previous.window(), window) : ""));
     }
 }

@@ -2,7 +2,6 @@ package io.flatline.streams.topology;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,11 +9,16 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 import io.flatline.schemas.Alert;
-import io.flatline.schemas.AlertState;
+import io.flatline.schemas.AlertKind;
+import io.flatline.schemas.AlertSource;
 import io.flatline.schemas.BoardComparison;
 import io.flatline.schemas.BoardInference;
 import io.flatline.schemas.DeviceHealth;
 import io.flatline.schemas.Prediction;
+import io.flatline.streams.alarm.Activity;
+import io.flatline.streams.alarm.AlarmLifecycle;
+import io.flatline.streams.alarm.AlarmSettings;
+import io.flatline.streams.alarm.DeviceAlarms;
 import io.flatline.streams.compare.AgreementWindow;
 import io.flatline.streams.compare.BoardMonitor;
 import io.flatline.streams.compare.BoardMonitor.Reference;
@@ -25,20 +29,22 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * The fleet view of one device: keeps its recent reference windows, holds the board's inferences against
- * them, passes every alert on, and keeps the device's health. Emits {@link BoardComparison}s, {@link Alert}s
- * and {@link DeviceHealth}.
+ * them, owns every alarm of the device (the reference's and the board's, through one {@link DeviceAlarms}), and
+ * keeps the device's health. Emits {@link BoardComparison}s, {@link Alert}s and {@link DeviceHealth}.
  */
-final class MonitorProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+final class MonitorProcessor implements Processor<String, Object, String, SpecificRecord> {
 
     /** Health goes out on every change that matters, and at least once per this many windows. */
     static final int HEALTH_HEARTBEAT_WINDOWS = 50;
 
     private final BoardMonitor.Settings settings;
+    private final AlarmSettings alarmSettings;
     private final int outputs;
     private final PipelineCounters counters;
     private ProcessorContext<String, SpecificRecord> context;
     private HeldValues<BoardMonitor.State> boards;
     private HeldValues<DeviceHealth> health;
+    private HeldValues<DeviceAlarms> alarms;
     /** Made afresh in every {@code init}, as {@link HeldValues} are. */
     private ReferenceWindows referenceWindows;
     /**
@@ -48,8 +54,10 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
      */
     private Map<String, AgreementWindow.Summary> agreementToPublish;
 
-    MonitorProcessor(BoardMonitor.Settings settings, int outputs, PipelineCounters counters) {
+    MonitorProcessor(BoardMonitor.Settings settings, AlarmSettings alarmSettings, int outputs,
+                     PipelineCounters counters) {
         this.settings = settings;
+        this.alarmSettings = alarmSettings;
         this.outputs = outputs;
         this.counters = counters;
     }
@@ -61,26 +69,29 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
                 settings.retentionWindows(), outputs);
         this.boards = new HeldValues<>(context.getStateStore(StoreNames.BOARDS));
         this.health = new HeldValues<>(context.getStateStore(StoreNames.HEALTH));
+        this.alarms = new HeldValues<>(context.getStateStore(StoreNames.ALARMS));
         this.agreementToPublish = new HashMap<>();
     }
 
     @Override
-    public void process(Record<String, SpecificRecord> record) {
+    public void process(Record<String, Object> record) {
         String device = record.key();
-        SpecificRecord value = record.value();
-        if (value instanceof Prediction prediction) {
+        Object value = record.value();
+        if (value instanceof ReferenceOutcome outcome) {
+            Prediction prediction = outcome.prediction();
             progress(device, record, prediction);
-            // Reference windows are kept only for devices whose board reports its inferences: a sensor-only device
-            // costs no matching state, and a board's very first inference can at worst be one counted miss.
+            long seq = prediction.getWindowEndSeq();
+            long time = prediction.getTimestamp().toEpochMilli();
+            observe(device, record, AlertSource.REFERENCE, AlertKind.STUCK_OUTPUT, outcome.stuck(), seq, time);
+            observe(device, record, AlertSource.REFERENCE, AlertKind.SENSOR_STALE, outcome.stale(), seq, time);
+            // Every device's windows are kept, so that a board's first reports are matched (or not) the same way
+            // whether they arrive before or after their readings.
+            RecentReferences references = remember(device, prediction);
             BoardMonitor.State board = boards.get(device);
             if (board != null) {
-                RecentReferences references = remember(device, prediction);
                 settle(device, record, board, BoardMonitor.onReference(device, board, references, settings),
                         references.newestSeq());
             }
-        } else if (value instanceof Alert alert) {
-            // The reference's own alert: the inference processor writes it; here it only moves the health.
-            recordAlert(device, record, alert, alert.getLastSeq());
         } else if (value instanceof BoardInference inference) {
             BoardMonitor.State board = boards.get(device);
             BoardMonitor.State current = board != null ? board
@@ -92,10 +103,10 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
     }
 
     /** Applies what the board monitor concluded; writes the board's state only when it changed. */
-    private void settle(String device, Record<String, SpecificRecord> in, BoardMonitor.State before,
+    private void settle(String device, Record<String, Object> in, BoardMonitor.State before,
                         BoardMonitor.Outcome outcome, long newestSeq) {
         boolean unchanged = before == null ? outcome.state().pending().isEmpty() : outcome.state().equals(before);
-        if (unchanged && outcome.comparisons().isEmpty() && outcome.alerts().isEmpty()) {
+        if (unchanged && outcome.comparisons().isEmpty() && outcome.signals().isEmpty()) {
             return;
         }
         boards.put(device, outcome.state());
@@ -104,7 +115,9 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
             counters.comparisons.incrementAndGet();
             context.forward(in.withValue(comparison));
         }
-        emitAlerts(device, in, outcome.alerts(), newestSeq);
+        for (BoardMonitor.Signal signal : outcome.signals()) {
+            observe(device, in, AlertSource.BOARD, signal.kind(), signal.activity(), signal.seq(), signal.time());
+        }
         if (!outcome.comparisons().isEmpty()) {
             agreementToPublish.put(device, outcome.state().agreement().summary());
             // Published with the next health, unless this one moves the health into a new heartbeat period.
@@ -116,32 +129,30 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
         }
     }
 
-    private void emitAlerts(String device, Record<String, SpecificRecord> in, List<Alert> alerts, long newestSeq) {
-        for (Alert alert : alerts) {
+    /** One window of one of the device's conditions: moves its alarm on, writes the alert edge if there is one. */
+    private void observe(String device, Record<String, Object> in, AlertSource source, AlertKind kind,
+                         Activity activity, long seq, long time) {
+        DeviceAlarms before = alarms.get(device);
+        if (before == null && !activity.holds()) {
+            return;
+        }
+        DeviceAlarms.Step step = (before == null ? DeviceAlarms.NONE : before)
+                .observe(device, source, kind, activity, seq, time, alarmSettings);
+        alarms.put(device, step.next().isEmpty() ? null : step.next());
+        Alert alert = step.alert();
+        if (alert != null) {
+            counters.alerts.incrementAndGet();
             context.forward(in.withValue(alert));
-            recordAlert(device, in, alert, newestSeq);
+            DeviceAlarms open = step.next();
+            updateHealth(device, in, seq, h -> h.setOpenAlerts(open.open().stream().map(a -> a.kind().name())
+                    .distinct().toList())
+                    .setDiagnosis(open.isEmpty() ? null : last(open.open()).verdict().diagnosis().name())
+                    .setEpisodes(open.episodes()));
         }
     }
 
-    /** Counts an alert and keeps the device's open alerts and diagnosis. */
-    private void recordAlert(String device, Record<String, SpecificRecord> in, Alert alert, long newestSeq) {
-        counters.alerts.incrementAndGet();
-        updateHealth(device, in, newestSeq, h -> {
-            List<String> open = new ArrayList<>(h.getOpenAlerts());
-            String kind = alert.getKind().name();
-            if (alert.getState() == AlertState.RAISED) {
-                if (!open.contains(kind)) {
-                    open.add(kind);
-                }
-                h.setDiagnosis(alert.getDiagnosis().name());
-            } else {
-                open.remove(kind);
-                if (open.isEmpty()) {
-                    h.setDiagnosis(null);
-                }
-            }
-            return h.setOpenAlerts(open);
-        });
+    private static AlarmLifecycle last(List<AlarmLifecycle> open) {
+        return open.get(open.size() - 1);
     }
 
     /**
@@ -149,7 +160,7 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
      * is written only when the health goes out (a change that matters, or the heartbeat): one write per
      * {@link #HEALTH_HEARTBEAT_WINDOWS} windows rather than per window, which the throughput benchmark measures.
      */
-    private void progress(String device, Record<String, SpecificRecord> in, Prediction prediction) {
+    private void progress(String device, Record<String, Object> in, Prediction prediction) {
         DeviceHealth before = health.get(device);
         long seq = prediction.getWindowEndSeq();
         if (before != null && heartbeat(before.getLastSeq()) == heartbeat(seq)
@@ -165,7 +176,7 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
      * Any other change of the health: stored at once, published when it matters. The stored last seq may be up
      * to a heartbeat behind, so the newest seq the caller knows of brings it up to date.
      */
-    private void updateHealth(String device, Record<String, SpecificRecord> in, long newestSeq,
+    private void updateHealth(String device, Record<String, Object> in, long newestSeq,
                               UnaryOperator<DeviceHealth.Builder> change) {
         DeviceHealth before = health.get(device);
         DeviceHealth after = changed(device, in, before, h -> {
@@ -181,7 +192,7 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
     }
 
     /** The health after a change, with the board's latest agreement if it moved since the health was last built. */
-    private DeviceHealth changed(String device, Record<String, SpecificRecord> in, DeviceHealth before,
+    private DeviceHealth changed(String device, Record<String, Object> in, DeviceHealth before,
                                  UnaryOperator<DeviceHealth.Builder> change) {
         DeviceHealth.Builder builder = change.apply(before == null
                 ? DeviceHealth.newBuilder().setDeviceId(device).setOpenAlerts(List.of())
@@ -203,7 +214,8 @@ final class MonitorProcessor implements Processor<String, SpecificRecord, String
         return heartbeat(before.getLastSeq()) != heartbeat(after.getLastSeq())
                 || !Objects.equals(before.getLabel(), after.getLabel())
                 || !before.getOpenAlerts().equals(after.getOpenAlerts())
-                || !Objects.equals(before.getDiagnosis(), after.getDiagnosis());
+                || !Objects.equals(before.getDiagnosis(), after.getDiagnosis())
+                || !before.getEpisodes().equals(after.getEpisodes());
     }
 
     /** Which heartbeat period a seq falls in; -1 before the first. */

@@ -1,8 +1,5 @@
 package io.flatline.streams.topology;
 
-import java.util.List;
-
-import io.flatline.streams.compare.BoardMonitor.OpenAlert;
 import io.flatline.streams.detect.RunDetector.RunState;
 import io.flatline.streams.window.WindowState;
 
@@ -13,19 +10,14 @@ import io.flatline.streams.window.WindowState;
  *
  * @param window the device's count window
  * @param run    the reference detector's run, null before the first prediction
- * @param open   the verdicts of the open alerts, which their CLEARED records repeat
  */
-public record ReferenceState(WindowState window, RunState run, List<OpenAlert> open) {
-
-    public ReferenceState {
-        open = List.copyOf(open);
-    }
+public record ReferenceState(WindowState window, RunState run) {
 
     static ReferenceState empty(int size, int channels) {
-        return new ReferenceState(WindowState.empty(size, channels), null, List.of());
+        return new ReferenceState(WindowState.empty(size, channels), null);
     }
 
     ReferenceState withWindow(WindowState next) {
-        return new ReferenceState(next, run, open);
+        return new ReferenceState(next, run);
     }
 }

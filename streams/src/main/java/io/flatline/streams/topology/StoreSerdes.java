@@ -9,12 +9,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import io.flatline.schemas.AlertKind;
-import io.flatline.schemas.Diagnosis;
-import io.flatline.streams.compare.BoardMonitor.OpenAlert;
 import io.flatline.streams.compare.BoardMonitor.Reference;
+import io.flatline.streams.detect.RecentOutputs;
 import io.flatline.streams.detect.RunDetector.RunState;
-import io.flatline.streams.diagnose.Verdict;
 import io.flatline.streams.window.WindowState;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
@@ -28,7 +25,8 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 final class StoreSerdes {
 
-    private static final byte VERSION = 1;
+    /** Version 2: the reference detector's run carries its near-flatline window; alarms moved to their own store. */
+    private static final byte VERSION = 2;
 
     private StoreSerdes() {
     }
@@ -37,8 +35,9 @@ final class StoreSerdes {
         void write(T value, DataOutputStream out) throws IOException;
     }
 
+    /** Reads a value written with {@code version} (1 up to the current one). */
     interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
+        T read(DataInputStream in, int version) throws IOException;
     }
 
     /** A chunk of a device's reference windows, oldest first: see {@link ReferenceWindows}. */
@@ -50,7 +49,7 @@ final class StoreSerdes {
                 out.writeLong(r.crc());
                 bytes(out, r.netOut());
             }
-        }, in -> {
+        }, (in, version) -> {
             int n = in.readInt();
             List<Reference> chunk = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
@@ -68,22 +67,11 @@ final class StoreSerdes {
             if (r.run() != null) {
                 writeRun(r.run(), out);
             }
-            out.writeInt(r.open().size());
-            for (OpenAlert o : r.open()) {
-                out.writeUTF(o.kind().name());
-                out.writeUTF(o.verdict().diagnosis().name());
-                out.writeUTF(o.verdict().evidence());
-            }
-        }, in -> {
+        }, (in, version) -> {
             WindowState window = WindowState.readFrom(in, in.readInt());
-            RunState run = in.readBoolean() ? readRun(in) : null;
-            int open = in.readInt();
-            List<OpenAlert> alerts = new ArrayList<>(open);
-            for (int i = 0; i < open; i++) {
-                alerts.add(new OpenAlert(AlertKind.valueOf(in.readUTF()),
-                        new Verdict(Diagnosis.valueOf(in.readUTF()), in.readUTF())));
-            }
-            return new ReferenceState(window, run, alerts);
+            // A version-1 run had no near-flatline window and its alarms lived here: the detector starts afresh.
+            RunState run = version >= 2 && in.readBoolean() ? readRun(in) : null;
+            return new ReferenceState(window, run);
         });
     }
 
@@ -96,13 +84,34 @@ final class StoreSerdes {
         out.writeLong(s.lastInput());
         out.writeLong(s.staleFirstSeq());
         out.writeInt(s.staleRun());
-        out.writeBoolean(s.stuckOpen());
-        out.writeBoolean(s.staleOpen());
+        RecentOutputs recent = s.recent();
+        out.writeShort(recent.size());
+        bytes(out, recent.outputs());
+        out.write(recent.inputMoved());
+        out.writeLong(recent.count());
+        out.writeBoolean(recent.anchor() != null);
+        if (recent.anchor() != null) {
+            bytes(out, recent.anchor());
+        }
+        out.writeInt(recent.near());
     }
 
     private static RunState readRun(DataInputStream in) throws IOException {
-        return new RunState(bytes(in), in.readLong(), in.readLong(), in.readInt(), in.readInt(), in.readLong(),
-                in.readLong(), in.readInt(), in.readBoolean(), in.readBoolean());
+        byte[] netOut = bytes(in);
+        long firstSeq = in.readLong();
+        long lastSeq = in.readLong();
+        int runLength = in.readInt();
+        int distinct = in.readInt();
+        long lastInput = in.readLong();
+        long staleFirstSeq = in.readLong();
+        int staleRun = in.readInt();
+        byte[] moved = new byte[in.readUnsignedShort()];
+        byte[] outputs = bytes(in);
+        in.readFully(moved);
+        long count = in.readLong();
+        byte[] anchor = in.readBoolean() ? bytes(in) : null;
+        return new RunState(netOut, firstSeq, lastSeq, runLength, distinct, lastInput, staleFirstSeq, staleRun,
+                new RecentOutputs(outputs, moved, count, anchor, in.readInt()));
     }
 
     private static <T> Serde<T> binary(String what, int sizeHint, Writer<T> writer, Reader<T> reader) {
@@ -123,11 +132,12 @@ final class StoreSerdes {
                 return null;
             }
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-                if (in.readByte() != VERSION) {
-                    throw new SerializationException("Not a version-" + VERSION + " " + what + " (" + data.length
+                int version = in.readByte();
+                if (version < 1 || version > VERSION) {
+                    throw new SerializationException("Not a version 1-" + VERSION + " " + what + " (" + data.length
                             + " bytes)");
                 }
-                return reader.read(in);
+                return reader.read(in, version);
             } catch (IOException | IllegalArgumentException e) {
                 throw new SerializationException("Cannot read a " + what + " (" + data.length + " bytes): "
                         + e.getMessage(), e);

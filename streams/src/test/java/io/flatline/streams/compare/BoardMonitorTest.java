@@ -3,6 +3,7 @@ package io.flatline.streams.compare;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,10 +13,13 @@ import java.util.Optional;
 
 import io.flatline.schemas.Alert;
 import io.flatline.schemas.AlertKind;
+import io.flatline.schemas.AlertSource;
 import io.flatline.schemas.AlertState;
 import io.flatline.schemas.BoardComparison;
 import io.flatline.schemas.BoardInference;
 import io.flatline.schemas.Diagnosis;
+import io.flatline.streams.alarm.AlarmSettings;
+import io.flatline.streams.alarm.DeviceAlarms;
 import io.flatline.streams.compare.BoardMonitor.Reference;
 import io.flatline.streams.detect.RunDetector;
 import org.junit.jupiter.api.Test;
@@ -48,6 +52,7 @@ class BoardMonitorTest {
     };
 
     private BoardMonitor.State state = BoardMonitor.State.initial(50, 5);
+    private DeviceAlarms alarms = DeviceAlarms.NONE;
     private final List<Alert> alerts = new ArrayList<>();
     private final List<BoardComparison> comparisons = new ArrayList<>();
 
@@ -67,8 +72,15 @@ class BoardMonitorTest {
 
     private void apply(BoardMonitor.Outcome outcome) {
         state = outcome.state();
-        alerts.addAll(outcome.alerts());
         comparisons.addAll(outcome.comparisons());
+        for (BoardMonitor.Signal signal : outcome.signals()) {
+            DeviceAlarms.Step step = alarms.observe("b1", AlertSource.BOARD, signal.kind(), signal.activity(),
+                    signal.seq(), signal.time(), new AlarmSettings(5, Duration.ZERO));
+            alarms = step.next();
+            if (step.alert() != null) {
+                alerts.add(step.alert());
+            }
+        }
     }
 
     private static byte[] varying(long seq) {
