@@ -10,6 +10,7 @@ import io.flatline.schemas.AlertSeverity;
 import io.flatline.schemas.BoardComparison;
 import io.flatline.schemas.BoardInference;
 import io.flatline.streams.alarm.Activity;
+import io.flatline.streams.detect.RecentOutputs;
 import io.flatline.streams.detect.RunDetector;
 import io.flatline.streams.diagnose.BoardEpisode;
 import io.flatline.streams.diagnose.Diagnoser;
@@ -70,11 +71,17 @@ public final class BoardMonitor {
         }
     }
 
-    public record State(RunDetector.RunState run, BoardEpisode episode, ConditionRun divergence,
+    /**
+     * @param episode  what the comparison saw over the board's current run of identical outputs: the evidence for a
+     *                 strict (FAIL) stuck output
+     * @param recent   the reference's outputs on the last matched windows, each marked when the board's input CRC
+     *                 differed: the evidence for a near-flatline (SUSPECT), which spans the flatline window
+     */
+    public record State(RunDetector.RunState run, BoardEpisode episode, RecentOutputs recent, ConditionRun divergence,
                         ConditionRun mismatch, AgreementWindow agreement, List<Pending> pending, long joinMisses) {
 
         public static State initial(int summaryWindows, int outputs) {
-            return new State(null, BoardEpisode.empty(), ConditionRun.idle(), ConditionRun.idle(),
+            return new State(null, BoardEpisode.empty(), null, ConditionRun.idle(), ConditionRun.idle(),
                     AgreementWindow.empty(summaryWindows, outputs), List.of(), 0);
         }
     }
@@ -191,10 +198,9 @@ public final class BoardMonitor {
 
         RunDetector.Result run = RunDetector.observe(s.run(), new RunDetector.Observation(seq, p.netOut(), inputKey),
                 settings.detector());
-        // The evidence for a diagnosis covers the flat stretch: it starts afresh only when the output moves and
-        // is not near one value either.
-        boolean flat = run.state().runLength() > 1 || run.state().recent().nearShare() >= 0.5 || run.stuck().holds();
-        BoardEpisode episode = flat ? s.episode() : BoardEpisode.empty();
+        BoardEpisode episode = run.state().runLength() == 1 ? BoardEpisode.empty() : s.episode();
+        RecentOutputs recent = s.recent() != null ? s.recent()
+                : RecentOutputs.empty(settings.detector().flatlineWindow(), p.netOut().length);
         AgreementWindow agreement = s.agreement();
         ConditionRun divergence = s.divergence();
         ConditionRun mismatch = s.mismatch();
@@ -210,6 +216,7 @@ public final class BoardMonitor {
                     .setReferenceNetOut(ByteBuffer.wrap(ref.netOut().clone())).setMaxAbsDiffLsb(diff)
                     .setTop1Agree(OutputComparison.top1Agree(p.netOut(), ref.netOut())).build());
             episode = episode.add(inputMatch, ref.netOut());
+            recent = recent.add(ref.netOut(), Boolean.FALSE.equals(inputMatch), settings.detector().flatlineToleranceLsb());
             agreement = agreement.add(p.netOut(), ref.netOut());
 
             divergence = divergence.observe(diff > settings.toleranceLsb(), seq, diff, settings.divergenceRun(),
@@ -223,14 +230,15 @@ public final class BoardMonitor {
             mismatching = holding(m, p.netOut(), () -> Diagnoser.inputMismatch(m.holding()));
         }
         BoardEpisode evidence = episode;
-        signals.add(new Signal(AlertKind.STUCK_OUTPUT,
-                run.stuck().because(() -> Diagnoser.boardStuck(evidence, run.stuck().severity(),
-                        run.stuck().runLength())), seq, time));
+        RecentOutputs around = recent;
+        signals.add(new Signal(AlertKind.STUCK_OUTPUT, run.stuck().because(() -> run.stuck().severity()
+                == AlertSeverity.FAIL ? Diagnoser.boardStuck(evidence, run.stuck().runLength())
+                : Diagnoser.boardNearlyStuck(around, settings.detector())), seq, time));
         signals.add(new Signal(AlertKind.SENSOR_STALE,
                 run.stale().because(() -> Diagnoser.staleInputs(run.stale().runLength())), seq, time));
         signals.add(new Signal(AlertKind.BOARD_DIVERGENCE, diverging, seq, time));
         signals.add(new Signal(AlertKind.INPUT_MISMATCH, mismatching, seq, time));
-        return new State(run.state(), episode, divergence, mismatch, agreement, s.pending(), s.joinMisses());
+        return new State(run.state(), episode, recent, divergence, mismatch, agreement, s.pending(), s.joinMisses());
     }
 
     /** A comparison condition's activity: it holds while its run is open (raised, and not failed long enough). */
@@ -240,7 +248,7 @@ public final class BoardMonitor {
     }
 
     private static State withPending(State s, List<Pending> pending, long misses) {
-        return new State(s.run(), s.episode(), s.divergence(), s.mismatch(), s.agreement(), List.copyOf(pending),
-                misses);
+        return new State(s.run(), s.episode(), s.recent(), s.divergence(), s.mismatch(), s.agreement(),
+                List.copyOf(pending), misses);
     }
 }

@@ -1,7 +1,8 @@
 package io.flatline.streams.diagnose;
 
-import io.flatline.schemas.AlertSeverity;
 import io.flatline.schemas.Diagnosis;
+import io.flatline.streams.detect.RecentOutputs;
+import io.flatline.streams.detect.RunDetector;
 
 /**
  * Tells why a board's output flatlined or diverged, from what the comparison with the reference saw. The rules
@@ -14,11 +15,9 @@ public final class Diagnoser {
     private Diagnoser() {
     }
 
-    /** A board whose output flatlined: identical for a run, or near one value (SUSPECT) over the flatline window. */
-    public static Verdict boardStuck(BoardEpisode e, AlertSeverity severity, int runLength) {
-        String flat = severity == AlertSeverity.SUSPECT
-                ? "near one value (within tolerance) on most of the last " + runLength + " inferences"
-                : "identical for " + runLength + " inferences";
+    /** A board whose output stayed identical for {@code runLength} inferences. */
+    public static Verdict boardStuck(BoardEpisode e, int runLength) {
+        String flat = "identical for " + runLength + " inferences";
         if (e.compared() == 0) {
             return new Verdict(Diagnosis.UNKNOWN, "board output " + flat + ", but none"
                     + " could be matched with a reference window: the board reports no windowEndSeq or inputCrc32"
@@ -43,6 +42,33 @@ public final class Diagnoser {
                 + e.compared() + " windows and the reference output took " + e.referenceOutputs()
                 + " values, while the board's stayed " + flat + ": the board's"
                 + " runtime (NPU memory, cache or buffer reuse) is not computing on its inputs");
+    }
+
+    /**
+     * A board whose output stayed near one value on most of the flatline window without a strict run (SUSPECT):
+     * judged on the same window, from the reference's outputs on the matched windows ({@code recent}, each marked
+     * when the board's input CRC differed).
+     */
+    public static Verdict boardNearlyStuck(RecentOutputs recent, RunDetector.Settings settings) {
+        int compared = (int) Math.min(recent.count(), recent.size());
+        int mismatches = recent.distinctInputs() - 1;
+        String flat = "board output within " + settings.flatlineToleranceLsb() + " LSB of one value on most of the"
+                + " last " + settings.flatlineWindow() + " inferences";
+        if (compared == 0) {
+            return new Verdict(Diagnosis.UNKNOWN, flat + ", but none could be matched with a reference window");
+        }
+        if (mismatches * 2 > compared) {
+            return new Verdict(Diagnosis.PREPROCESSING_MISMATCH, flat + "; its input CRC differs from the reference's"
+                    + " on " + mismatches + " of the last " + compared + " matched windows: the board quantizes its"
+                    + " inputs differently (scale, zero point or normalisation)");
+        }
+        if (recent.nearShare() >= settings.suspectShare()) {
+            return new Verdict(Diagnosis.MODEL_SATURATION, flat + ", and so was the reference's on the same windows:"
+                    + " the model itself hardly tells these inputs apart");
+        }
+        return new Verdict(Diagnosis.BOARD_RUNTIME, flat + ", while the reference's output moved on the same"
+                + " windows (within tolerance of one value on " + Math.round(100 * recent.nearShare()) + "% of them):"
+                + " the board's runtime (NPU memory, cache or buffer reuse) is not computing on its inputs");
     }
 
     /** A board whose outputs differed from the reference's beyond tolerance, {@code run} times in a row. */
