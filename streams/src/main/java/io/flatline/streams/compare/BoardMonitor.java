@@ -196,11 +196,15 @@ public final class BoardMonitor {
                 : match.map(m -> m.reference().crc()).orElse(RunDetector.UNKNOWN_INPUT);
         long time = p.timestamp();
 
+        // A board's near-flatline is measured within the agreement tolerance, and counts only where the reference,
+        // on the same windows, was not near-flat too: a healthy board that follows a slowly moving reference within
+        // 1 LSB is not stuck, and a model that hardly moves is the reference's alarm to raise, not the board's.
+        RunDetector.Settings detector = settings.detector().withTolerance(settings.toleranceLsb());
         RunDetector.Result run = RunDetector.observe(s.run(), new RunDetector.Observation(seq, p.netOut(), inputKey),
-                settings.detector());
+                detector);
         BoardEpisode episode = run.state().runLength() == 1 ? BoardEpisode.empty() : s.episode();
         RecentOutputs recent = s.recent() != null ? s.recent()
-                : RecentOutputs.empty(settings.detector().flatlineWindow(), p.netOut().length);
+                : RecentOutputs.empty(detector.flatlineWindow(), p.netOut().length);
         AgreementWindow agreement = s.agreement();
         ConditionRun divergence = s.divergence();
         ConditionRun mismatch = s.mismatch();
@@ -216,7 +220,7 @@ public final class BoardMonitor {
                     .setReferenceNetOut(ByteBuffer.wrap(ref.netOut().clone())).setMaxAbsDiffLsb(diff)
                     .setTop1Agree(OutputComparison.top1Agree(p.netOut(), ref.netOut())).build());
             episode = episode.add(inputMatch, ref.netOut());
-            recent = recent.add(ref.netOut(), Boolean.FALSE.equals(inputMatch), settings.detector().flatlineToleranceLsb());
+            recent = recent.add(ref.netOut(), Boolean.FALSE.equals(inputMatch), detector.flatlineToleranceLsb());
             agreement = agreement.add(p.netOut(), ref.netOut());
 
             divergence = divergence.observe(diff > settings.toleranceLsb(), seq, diff, settings.divergenceRun(),
@@ -231,9 +235,11 @@ public final class BoardMonitor {
         }
         BoardEpisode evidence = episode;
         RecentOutputs around = recent;
-        signals.add(new Signal(AlertKind.STUCK_OUTPUT, run.stuck().because(() -> run.stuck().severity()
-                == AlertSeverity.FAIL ? Diagnoser.boardStuck(evidence, run.stuck().runLength())
-                : Diagnoser.boardNearlyStuck(around, settings.detector())), seq, time));
+        Activity stuck = run.stuck().severity() == AlertSeverity.SUSPECT
+                && recent.nearShare() >= detector.suspectShare() ? Activity.NONE : run.stuck();
+        signals.add(new Signal(AlertKind.STUCK_OUTPUT, stuck.because(() -> stuck.severity() == AlertSeverity.FAIL
+                ? Diagnoser.boardStuck(evidence, stuck.runLength()) : Diagnoser.boardNearlyStuck(around, detector)),
+                seq, time));
         signals.add(new Signal(AlertKind.SENSOR_STALE,
                 run.stale().because(() -> Diagnoser.staleInputs(run.stale().runLength())), seq, time));
         signals.add(new Signal(AlertKind.BOARD_DIVERGENCE, diverging, seq, time));

@@ -45,9 +45,9 @@ public final class Diagnoser {
     }
 
     /**
-     * A board whose output stayed near one value on most of the flatline window without a strict run (SUSPECT):
-     * judged on the same window, from the reference's outputs on the matched windows ({@code recent}, each marked
-     * when the board's input CRC differed).
+     * A board whose output stayed near one value on most of the flatline window without a strict run (SUSPECT),
+     * while the reference's did not: judged on the same window, from the reference's outputs on the matched windows
+     * ({@code recent}, each marked when the board's input CRC differed).
      */
     public static Verdict boardNearlyStuck(RecentOutputs recent, RunDetector.Settings settings) {
         int compared = (int) Math.min(recent.count(), recent.size());
@@ -61,10 +61,6 @@ public final class Diagnoser {
             return new Verdict(Diagnosis.PREPROCESSING_MISMATCH, flat + "; its input CRC differs from the reference's"
                     + " on " + mismatches + " of the last " + compared + " matched windows: the board quantizes its"
                     + " inputs differently (scale, zero point or normalisation)");
-        }
-        if (recent.nearShare() >= settings.suspectShare()) {
-            return new Verdict(Diagnosis.MODEL_SATURATION, flat + ", and so was the reference's on the same windows:"
-                    + " the model itself hardly tells these inputs apart");
         }
         return new Verdict(Diagnosis.BOARD_RUNTIME, flat + ", while the reference's output moved on the same"
                 + " windows (within tolerance of one value on " + Math.round(100 * recent.nearShare()) + "% of them):"

@@ -238,4 +238,31 @@ class BoardMonitorTest {
         assertThat(stuck.get(0).getDiagnosis()).isEqualTo(Diagnosis.BOARD_RUNTIME);
         assertThat(state.joinMisses()).isEqualTo(20);
     }
+
+    @Test
+    void aBoardDitheringByOneLsbBesideAMovingReferenceIsNearlyStuckOnTheBoardsRuntime() {
+        java.util.Random random = new java.util.Random(7);
+        for (long seq = 1; seq <= 200; seq++) {
+            byte[] out = STUCK.clone();
+            out[random.nextInt(2)] += (byte) random.nextInt(2);   // -128 or -127: one LSB
+            reference(seq, 1000 + seq, varying(seq));
+            board(seq, 1000 + seq, out);
+        }
+        assertThat(alerts).filteredOn(a -> a.getKind() == AlertKind.STUCK_OUTPUT).singleElement().satisfies(a -> {
+            assertThat(a.getSeverity()).isEqualTo(io.flatline.schemas.AlertSeverity.SUSPECT);
+            assertThat(a.getDiagnosis()).isEqualTo(Diagnosis.BOARD_RUNTIME);
+            assertThat(a.getEvidence()).contains("within 1 LSB of one value");
+        });
+    }
+
+    @Test
+    void aHealthyBoardFollowingAReferenceThatHardlyMovesIsNotStuck() {
+        for (long seq = 1; seq <= 300; seq++) {
+            byte[] out = STUCK.clone();
+            out[1] += (byte) (seq / 7 % 2);   // the model moves by 1 LSB now and then: near-flat, and healthy
+            reference(seq, 1000 + seq, out);
+            board(seq, 1000 + seq, out);
+        }
+        assertThat(alerts).isEmpty();
+    }
 }

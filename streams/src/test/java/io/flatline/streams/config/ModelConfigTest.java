@@ -92,6 +92,45 @@ class ModelConfigTest {
     }
 
     @Test
+    void readsTheNearFlatlineMeasureAndTheAlarmLifecycle() throws Exception {
+        ModelConfig config = ModelConfig.load(write("""
+                model: {file: model.tflite, labels: [a, b]}
+                detector:
+                  flatlineWindow: 80
+                  suspectShare: 0.95
+                  flatlineToleranceLsb: 1
+                alarm:
+                  clearAfter: 50
+                  hold: 15m
+                """));
+        assertThat(config.detector().flatlineWindow()).isEqualTo(80);
+        assertThat(config.detector().suspectShare()).isEqualTo(0.95);
+        assertThat(config.detector().flatlineToleranceLsb()).isEqualTo(1);
+        assertThat(config.alarm()).isEqualTo(new io.flatline.streams.alarm.AlarmSettings(50,
+                java.time.Duration.ofMinutes(15)));
+        ModelConfig defaults = ModelConfig.load(write("model: {file: model.tflite, labels: [a, b]}\n"));
+        assertThat(defaults.alarm()).isEqualTo(io.flatline.streams.alarm.AlarmSettings.DEFAULT);
+        assertThat(defaults.detector().flatlineWindow()).isEqualTo(60);
+    }
+
+    @Test
+    void reportsABadLifecycleWithLineAndField() throws Exception {
+        Path file = write("""
+                model: {file: model.tflite, labels: [a, b]}
+                detector:
+                  suspectShare: 0.3
+                alarm:
+                  clearAfter: 0
+                  hold: soon
+                """);
+        assertThatThrownBy(() -> ModelConfig.load(file)).isInstanceOf(InvalidConfigException.class)
+                .satisfies(e -> assertThat(((InvalidConfigException) e).problems()).containsExactlyInAnyOrder(
+                        file + ":3: detector.suspectShare: must be between 0.51 and 1.0, got 0.3",
+                        file + ":5: alarm.clearAfter: must be between 1 and 10000000, got 0",
+                        file + ":6: alarm.hold: must be a duration such as 30s, 10m or 1h, got 'soon'"));
+    }
+
+    @Test
     void reportsYamlThatDoesNotParse() throws Exception {
         Path file = write("model:\n  file: [unclosed\n");
         assertThatThrownBy(() -> ModelConfig.load(file)).isInstanceOf(InvalidConfigException.class)
