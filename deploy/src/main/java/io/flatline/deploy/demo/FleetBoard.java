@@ -1,43 +1,43 @@
 package io.flatline.deploy.demo;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
-import io.flatline.schemas.Alert;
-import io.flatline.schemas.AlertState;
 import io.flatline.schemas.DeviceHealth;
+import io.flatline.schemas.OpenEpisode;
 
 /**
- * What the live view knows of one board: its latest health and its open alerts with their diagnosis. Built
- * from the device-health and alerts topics only, as any dashboard would.
+ * What the live view knows of one board: its latest health, with its open root-cause episodes. Built from the
+ * device-health topic only, as any dashboard would.
  *
- * @param fault      the fault the simulator gave the board, shown beside what Flatline found
- * @param openAlerts open alert kind (with source) to its diagnosis
+ * @param fault    the fault the simulator gave the board, shown beside what Flatline found
+ * @param episodes the open root causes, each with its diagnosis and the alarms it raised (first-out first)
  */
 public record FleetBoard(String deviceId, String fault, String label, Double exactMatchRate, Long compared,
-                         Map<String, String> openAlerts) {
+                         List<OpenEpisode> episodes) {
 
     public FleetBoard {
-        openAlerts = Map.copyOf(openAlerts);
+        episodes = List.copyOf(episodes);
     }
 
     public static FleetBoard of(String deviceId, String fault) {
-        return new FleetBoard(deviceId, fault, null, null, null, Map.of());
+        return new FleetBoard(deviceId, fault, null, null, null, List.of());
     }
 
     public FleetBoard with(DeviceHealth health) {
         return new FleetBoard(deviceId, fault, health.getLabel(), health.getExactMatchRate(),
-                health.getComparedWindows(), openAlerts);
+                health.getComparedWindows(), health.getEpisodes());
     }
 
-    public FleetBoard with(Alert alert) {
-        Map<String, String> open = new LinkedHashMap<>(openAlerts);
-        String key = alert.getKind() + "/" + alert.getSource();
-        if (alert.getState() == AlertState.RAISED) {
-            open.put(key, alert.getDiagnosis().name());
-        } else {
-            open.remove(key);
+    /** One root cause as an operator reads it: the diagnosis, the alarm to act on, what else it raised. */
+    static String describe(OpenEpisode e) {
+        List<String> kinds = e.getKinds();
+        StringBuilder out = new StringBuilder(e.getDiagnosis()).append(": ").append(kinds.get(0));
+        if (kinds.size() > 1) {
+            out.append(" +").append(kinds.size() - 1);
         }
-        return new FleetBoard(deviceId, fault, label, exactMatchRate, compared, open);
+        if (e.getReturns() > 0) {
+            out.append(", intermittent (back ").append(e.getReturns()).append("x)");
+        }
+        return out.toString();
     }
 }

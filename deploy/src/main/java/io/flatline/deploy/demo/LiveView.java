@@ -18,7 +18,9 @@ import io.flatline.schemas.DeviceHealth;
 
 /**
  * The demo's terminal view: one line per board (the simulated fault, the reference's label, agreement with
- * the reference, open alerts with their diagnosis) and the latest alert edges with their evidence.
+ * the reference, its open root causes: the diagnosis, the first-out alarm and how many others the same cause
+ * raised, and whether it keeps coming back) and the latest alert edges, each saying whether it is the alarm to act
+ * on or a consequence of one already raised.
  * Rendering is a pure function of what the topics said, so it is tested without a terminal.
  */
 public final class LiveView {
@@ -41,11 +43,18 @@ public final class LiveView {
 
     /** Records an alert edge; returns the line it adds to the event log. */
     public synchronized String onAlert(Alert alert) {
-        boards.compute(alert.getDeviceId(), (id, b) -> (b == null ? FleetBoard.of(id, "?") : b).with(alert));
-        String line = String.format(Locale.ROOT, "%s %-8s %-9s %-16s %-9s %-22s %s",
-                CLOCK.format(alert.getTimestamp()), alert.getState(), alert.getDeviceId(), alert.getKind(),
-                alert.getSource(), alert.getState() == AlertState.RAISED ? alert.getDiagnosis() : "",
-                alert.getState() == AlertState.RAISED ? alert.getEvidence() : "after " + alert.getRunLength() + " windows");
+        boards.computeIfAbsent(alert.getDeviceId(), id -> FleetBoard.of(id, "?"));
+        String what;
+        if (alert.getState() == AlertState.RAISED) {
+            what = alert.getFirstOut() ? alert.getSeverity() + " " + alert.getEvidence()
+                    : "same cause as " + alert.getEpisodeId() + " (" + alert.getSeverity() + ")";
+        } else {
+            what = "after " + alert.getRunLength() + " windows" + (alert.getReturns() > 0
+                    ? ", came back " + alert.getReturns() + "x" : "");
+        }
+        String line = String.format(Locale.ROOT, "%s %-8s %-9s %-26s %-22s %s",
+                CLOCK.format(alert.getTimestamp()), alert.getState(), alert.getDeviceId(),
+                alert.getSource() + "/" + alert.getKind(), alert.getDiagnosis(), what);
         events.addFirst(line);
         while (events.size() > EVENTS) {
             events.removeLast();
@@ -62,12 +71,16 @@ public final class LiveView {
         Duration up = Duration.between(started, now);
         out.append(String.format(Locale.ROOT, "Flatline demo — %d boards — up %d:%02d — Ctrl-C stops%n%n",
                 boards.size(), up.toMinutes(), up.toSecondsPart()));
+        long causes = boards.values().stream().mapToLong(b -> b.episodes().size()).sum();
+        long flagged = boards.values().stream().filter(b -> !b.episodes().isEmpty()).count();
+        out.append(String.format(Locale.ROOT, "%d root cause%s open on %d board%s%n%n", causes, causes == 1 ? "" : "s",
+                flagged, flagged == 1 ? "" : "s"));
         out.append(String.format(Locale.ROOT, "%-10s %-24s %-14s %-10s %s%n", "BOARD", "SIMULATED FAULT", "LABEL",
-                "AGREEMENT", "OPEN ALERTS (diagnosis)"));
+                "AGREEMENT", "ROOT CAUSE: ALARM TO ACT ON +OTHERS IT RAISED"));
         for (FleetBoard b : boards.values()) {
             String agreement = b.exactMatchRate() == null ? "-" : String.format(Locale.ROOT, "%5.1f%%", 100 * b.exactMatchRate());
-            String alerts = b.openAlerts().isEmpty() ? "ok" : String.join(", ", b.openAlerts().entrySet().stream()
-                    .map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
+            String alerts = b.episodes().isEmpty() ? "ok"
+                    : String.join("; ", b.episodes().stream().map(FleetBoard::describe).toList());
             out.append(clip(String.format(Locale.ROOT, "%-10s %-24s %-14s %-10s %s", b.deviceId(), b.fault(),
                     b.label() == null ? "-" : b.label(), agreement, alerts), width)).append('\n');
         }

@@ -59,9 +59,16 @@ class DemoTest {
                         AlertSource.BOARD, Diagnosis.BOARD_RUNTIME));
             });
             assertThat(raised(alerts, fault, "healthy")).isEmpty();
+            // Every alarm belongs to a root-cause episode, and the one to act on carries the right diagnosis.
+            assertThat(alerts).allSatisfy(a -> assertThat(a.getEpisodeId()).startsWith(a.getDeviceId() + "#"));
+            Map<String, Diagnosis> expected = Map.of("npu-stuck", Diagnosis.BOARD_RUNTIME, "preprocessing-mismatch",
+                    Diagnosis.PREPROCESSING_MISMATCH, "saturated-model", Diagnosis.MODEL_SATURATION, "intermittent",
+                    Diagnosis.BOARD_RUNTIME);
+            expected.forEach((f, diagnosis) -> assertThat(raised(alerts, fault, f)).filteredOn(Alert::getFirstOut)
+                    .as(f).isNotEmpty().allSatisfy(a -> assertThat(a.getDiagnosis()).isEqualTo(diagnosis)));
             // The view shows what the topics said.
             assertThat(demo.view().render(java.time.Instant.now(), 200)).contains("npu-stuck")
-                    .contains("STUCK_OUTPUT/BOARD (BOARD_RUNTIME)");
+                    .contains("BOARD_RUNTIME: BOARD/").contains("root cause");
             readers.forEach(Thread::interrupt);
         }
     }

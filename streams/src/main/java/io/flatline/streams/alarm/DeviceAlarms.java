@@ -30,8 +30,14 @@ public record DeviceAlarms(List<AlarmLifecycle> open) {
         open = List.copyOf(open);
     }
 
-    /** The state after one window of one condition, and the alert record it produced, if any. */
-    public record Step(DeviceAlarms next, Alert alert) {
+    /**
+     * The state after one window of one condition, the alert record it produced (null if none), and whether an open
+     * alarm's condition came back on this window (its episode is now known to be intermittent, or more so).
+     */
+    public record Step(DeviceAlarms next, Alert alert, boolean returned) {
+        Step(DeviceAlarms next, Alert alert) {
+            this(next, alert, false);
+        }
     }
 
     /**
@@ -63,7 +69,7 @@ public record DeviceAlarms(List<AlarmLifecycle> open) {
                     step.next().span(), step.next().lastActiveSeq(), time));
         }
         next.set(index, step.next());
-        return new Step(new DeviceAlarms(next), null);
+        return new Step(new DeviceAlarms(next), null, step.next().returns() > open.get(index).returns());
     }
 
     /** Whether nothing is open: a device without alarms needs no stored state. */

@@ -143,6 +143,9 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
         if (alert != null) {
             counters.alerts.incrementAndGet();
             context.forward(in.withValue(alert));
+        }
+        if (alert != null || step.returned()) {
+            // A return changes no alert record, but the health's episodes say how often it came back.
             DeviceAlarms open = step.next();
             updateHealth(device, in, seq, h -> h.setOpenAlerts(open.open().stream().map(a -> a.kind().name())
                     .distinct().toList())

@@ -25,6 +25,7 @@ class DeviceAlarmsTest {
     private DeviceAlarms alarms = DeviceAlarms.NONE;
     private final List<Alert> alerts = new ArrayList<>();
     private long seq;
+    private int returned;
 
     private static Activity holding(AlertSeverity severity, Diagnosis diagnosis) {
         return new Activity(severity, 1, 30, 12, new byte[] {1, 2}, () -> new Verdict(diagnosis, "because"));
@@ -33,6 +34,7 @@ class DeviceAlarmsTest {
     private void window(AlertSource source, AlertKind kind, Activity activity) {
         DeviceAlarms.Step step = alarms.observe("d1", source, kind, activity, seq, seq * 1000, SETTINGS);
         alarms = step.next();
+        returned += step.returned() ? 1 : 0;
         if (step.alert() != null) {
             alerts.add(step.alert());
         }
@@ -78,6 +80,7 @@ class DeviceAlarmsTest {
         }
         assertThat(alerts).extracting(Alert::getState).containsExactly(AlertState.RAISED);
         assertThat(alarms.episodes()).singleElement().extracting(OpenEpisode::getReturns).isEqualTo(4);
+        assertThat(returned).isEqualTo(4);
     }
 
     @Test

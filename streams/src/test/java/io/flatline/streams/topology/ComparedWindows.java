@@ -69,11 +69,10 @@ public record ComparedWindows(Map<String, Compared> byWindow, List<String> dupli
         return byWhat.entrySet().stream().map(e -> e.getKey() + ": " + ranges(e.getValue())).toList();
     }
 
-    /** The expected windows never compared, leaving out those in {@code allowed}, as seq ranges ("" if none). */
-    public String missing(Map<String, Compared> expected, Set<String> allowed) {
+    /** The expected windows never compared, as seq ranges ("" if none). */
+    public String missing(Map<String, Compared> expected) {
         Set<String> missing = new TreeSet<>(expected.keySet());
         missing.removeAll(byWindow.keySet());
-        missing.removeAll(allowed);
         return missing.isEmpty() ? "" : ranges(missing);
     }
 
