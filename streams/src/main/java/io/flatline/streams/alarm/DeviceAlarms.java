@@ -3,6 +3,7 @@ package io.flatline.streams.alarm;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,19 +21,23 @@ import io.flatline.schemas.OpenEpisode;
  * that alarm's episode: the first one is the first-out alarm, the one to act on, and its diagnosis is the
  * episode's. Each alarm still has exactly one RAISED and one CLEARED record.
  *
- * @param open the open alarms, oldest first
+ * @param open     the open alarms, oldest first
+ * @param comebacks per open episode, how many times one of its conditions came back while none of them held: the
+ *                  cause went away and returned (an intermittent fault), unlike one alarm of a persistent cause that
+ *                  flickers beside another that holds
  */
-public record DeviceAlarms(List<AlarmLifecycle> open) {
+public record DeviceAlarms(List<AlarmLifecycle> open, Map<String, Integer> comebacks) {
 
-    public static final DeviceAlarms NONE = new DeviceAlarms(List.of());
+    public static final DeviceAlarms NONE = new DeviceAlarms(List.of(), Map.of());
 
     public DeviceAlarms {
         open = List.copyOf(open);
+        comebacks = Map.copyOf(comebacks);
     }
 
     /**
-     * The state after one window of one condition, the alert record it produced (null if none), and whether an open
-     * alarm's condition came back on this window (its episode is now known to be intermittent, or more so).
+     * The state after one window of one condition, the alert record it produced (null if none), and whether its
+     * episode came back on this window (it is now known to be intermittent, or more so).
      */
     public record Step(DeviceAlarms next, Alert alert, boolean returned) {
         Step(DeviceAlarms next, Alert alert) {
@@ -58,18 +63,30 @@ public record DeviceAlarms(List<AlarmLifecycle> open) {
             AlarmLifecycle raised = AlarmLifecycle.raised(source, kind, episode, firstOut, activity, seq, time);
             List<AlarmLifecycle> next = new ArrayList<>(open);
             next.add(raised);
-            return new Step(new DeviceAlarms(next), alert(device, raised, AlertState.RAISED, activity.runLength(),
-                    seq, time));
+            Map<String, Integer> counts = new HashMap<>(comebacks);
+            counts.putIfAbsent(episode, 0);
+            return new Step(new DeviceAlarms(next, counts), alert(device, raised, AlertState.RAISED,
+                    activity.runLength(), seq, time));
         }
-        AlarmLifecycle.Step step = open.get(index).observe(activity, seq, time, settings);
+        AlarmLifecycle before = open.get(index);
+        AlarmLifecycle.Step step = before.observe(activity, seq, time, settings);
         List<AlarmLifecycle> next = new ArrayList<>(open);
+        Map<String, Integer> counts = new HashMap<>(comebacks);
         if (step.change() == AlarmLifecycle.Change.CLEARED) {
             next.remove(index);
-            return new Step(new DeviceAlarms(next), alert(device, step.next(), AlertState.CLEARED,
+            if (next.stream().noneMatch(a -> a.episodeId().equals(before.episodeId()))) {
+                counts.remove(before.episodeId());
+            }
+            return new Step(new DeviceAlarms(next, counts), alert(device, step.next(), AlertState.CLEARED,
                     step.next().span(), step.next().lastActiveSeq(), time));
         }
         next.set(index, step.next());
-        return new Step(new DeviceAlarms(next), null, step.next().returns() > open.get(index).returns());
+        boolean episodeCameBack = step.next().returns() > before.returns() && open.stream()
+                .noneMatch(a -> a != before && a.episodeId().equals(before.episodeId()) && a.holding());
+        if (episodeCameBack) {
+            counts.merge(before.episodeId(), 1, Integer::sum);
+        }
+        return new Step(new DeviceAlarms(next, counts), null, episodeCameBack);
     }
 
     /** Whether nothing is open: a device without alarms needs no stored state. */
@@ -87,7 +104,7 @@ public record DeviceAlarms(List<AlarmLifecycle> open) {
                 e.setDiagnosis(a.verdict().diagnosis().name());
             }
             e.getKinds().add(a.source() + "/" + a.kind());
-            e.setReturns(Math.max(e.getReturns(), a.returns()));
+            e.setReturns(comebacks.getOrDefault(a.episodeId(), 0));
         }
         return byId.values().stream().map(OpenEpisode.Builder::build).toList();
     }

@@ -84,6 +84,23 @@ class DeviceAlarmsTest {
     }
 
     @Test
+    void anAlarmThatFlickersBesideOneThatHoldsDoesNotMakeItsEpisodeIntermittent() {
+        Activity stuck = holding(AlertSeverity.FAIL, Diagnosis.BOARD_RUNTIME);
+        for (int cycle = 0; cycle < 5; cycle++) {
+            for (int i = 0; i < 40; i++) {
+                seq++;
+                window(AlertSource.BOARD, AlertKind.STUCK_OUTPUT, stuck);
+                window(AlertSource.BOARD, AlertKind.BOARD_DIVERGENCE, i < 32 ? stuck : Activity.NONE);
+            }
+        }
+        assertThat(alerts).extracting(Alert::getKind).containsExactly(AlertKind.STUCK_OUTPUT,
+                AlertKind.BOARD_DIVERGENCE);
+        assertThat(alarms.open()).extracting(AlarmLifecycle::returns).containsExactly(0, 4);
+        assertThat(alarms.episodes()).singleElement().extracting(OpenEpisode::getReturns).isEqualTo(0);
+        assertThat(returned).isZero();
+    }
+
+    @Test
     void anIntermittentEpisodeHoldsUntilTheConditionStayedAwayForTheHoldTime() {
         Activity stuck = holding(AlertSeverity.FAIL, Diagnosis.BOARD_RUNTIME);
         windows(30, AlertSource.BOARD, AlertKind.STUCK_OUTPUT, stuck);
