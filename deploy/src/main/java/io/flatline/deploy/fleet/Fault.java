@@ -26,6 +26,23 @@ public enum Fault {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /**
+     * When a board with this fault malfunctions, and how, at {@code timing}, for a model whose windows are
+     * {@code steps} samples long: inference {@code k} is the window that ends at sample {@code k + steps - 1}.
+     */
+    public FaultTimeline timeline(Timing timing, int steps) {
+        long afterWarmUp = timing.warmUp() + steps;
+        return switch (this) {
+            case HEALTHY, SATURATED_MODEL -> FaultTimeline.HEALTHY;
+            case NPU_STUCK -> FaultTimeline.from(afterWarmUp, Malfunction.OUTPUT_FROZEN);
+            case PREPROCESSING_MISMATCH -> FaultTimeline.from(1, Malfunction.WRONG_ZERO_POINT);
+            case SENSOR_STALE -> FaultTimeline.from(afterWarmUp, Malfunction.SENSORS_FROZEN);
+            case INTERMITTENT -> FaultTimeline.alternating(steps + timing.healthyRun(), Long.MAX_VALUE,
+                    Malfunction.OUTPUT_FROZEN, FaultTimeline.Run.of(timing.stuckRun()),
+                    FaultTimeline.Run.of(timing.healthyRun()), 0);
+        };
+    }
+
     public static Fault ofLabel(String label) {
         String wanted = label.trim().toUpperCase(Locale.ROOT).replace('-', '_');
         for (Fault fault : values()) {
