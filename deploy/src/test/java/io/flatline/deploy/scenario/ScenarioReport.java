@@ -36,6 +36,7 @@ record ScenarioReport(int boards, long windows, List<Outcome> outcomes, Map<Scen
     static final long GRACE = 300;
     static final long WINDOWS_PER_10_MIN = Duration.ofMinutes(10).dividedBy(POLL);
     static final long WINDOWS_PER_HOUR = Duration.ofHours(1).dividedBy(POLL);
+    private static final int LISTED_FALSE_ALARMS = 20;
 
     /** A RAISED alert, at the poll during which the topology put it out. */
     record Alarm(String board, long window, AlertKind kind, AlertSource source, Finding finding, boolean firstOut) {
@@ -180,7 +181,7 @@ record ScenarioReport(int boards, long windows, List<Outcome> outcomes, Map<Scen
         return falseAlarms().size() + outcomes.stream().mapToLong(o -> o.alarms().size()).sum();
     }
 
-    /** The report as Markdown: faults, the confusion matrix, healthy conditions. */
+    /** The report as Markdown: faults, the confusion matrix, healthy conditions, the first false alarms. */
     String table() {
         StringBuilder t = new StringBuilder();
         long healthyWindows = healthyWindows();
@@ -228,6 +229,14 @@ record ScenarioReport(int boards, long windows, List<Outcome> outcomes, Map<Scen
         healthy.forEach((condition, c) -> t.append(row(condition.label(), c)));
         t.append(row("all", healthy.values().stream().reduce(Condition::plus)
                 .orElse(new Condition(0, 0, List.of()))));
+
+        List<Alarm> falseAlarms = falseAlarms();
+        if (!falseAlarms.isEmpty()) {
+            t.append(String.format(Locale.ROOT, "%nFalse alarms (the first %d of %d):%n%n",
+                    Math.min(LISTED_FALSE_ALARMS, falseAlarms.size()), falseAlarms.size()));
+            falseAlarms.stream().limit(LISTED_FALSE_ALARMS).forEach(a -> t.append(String.format(Locale.ROOT,
+                    "- %s, window %d: %s/%s, %s%n", a.board(), a.window(), a.kind(), a.source(), a.finding())));
+        }
         return t.toString();
     }
 
