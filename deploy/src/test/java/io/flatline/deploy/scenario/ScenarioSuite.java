@@ -52,13 +52,23 @@ import org.apache.kafka.streams.TopologyTestDriver;
  */
 final class ScenarioSuite {
 
-    /** What the boards run, and their references: the demo's seed stand-ins. */
-    private static final BoardModel HEALTHY = BoardModel.seed(1);
-    private static final BoardModel SATURATED = BoardModel.saturatedSeed(1);
+    /** What the boards run, and their references: the demo's trained models, as `flatline demo` runs them. */
+    private static final BoardModel HEALTHY = demoModel("demo.yaml");
+    private static final BoardModel SATURATED = demoModel("saturated.yaml");
     private static final Instant START = Instant.parse("2024-01-01T00:00:00Z");
     private static final Topics TOPICS = Topics.defaults();
 
     private ScenarioSuite() {
+    }
+
+    private static BoardModel demoModel(String config) {
+        try {
+            Path dir = java.nio.file.Files.createTempDirectory("flatline-scenario-model");
+            return BoardModel.ofConfig(BoardModel.extractDemoConfig(config, dir).orElseThrow(() ->
+                    new IllegalStateException("The demo model " + config + " is not on the classpath")));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private record Board(ScenarioBoard plan, BoardFirmware firmware, Courier courier, Reference reference) {

@@ -75,7 +75,7 @@ public class PerReadingBenchmark {
         window = w;
         seq = STREAM + SIZE;
         counter = new LevelCounter(CHANNELS);
-        state = new ReferenceState(w, null, List.of());
+        state = new ReferenceState(w, null, new float[0], 0);
         stateSerde = StoreSerdes.referenceState();
         predictionSerde = FlatlineSerdes.prediction();
         readingSerde = FlatlineSerdes.sensorReading();

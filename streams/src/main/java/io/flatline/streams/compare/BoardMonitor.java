@@ -241,7 +241,7 @@ public final class BoardMonitor {
                 ? Diagnoser.boardStuck(evidence, stuck.runLength()) : Diagnoser.boardNearlyStuck(around, detector)),
                 seq, time));
         signals.add(new Signal(AlertKind.SENSOR_STALE,
-                run.stale().because(() -> Diagnoser.staleInputs(run.stale().runLength())), seq, time));
+                run.stale().because(() -> Diagnoser.staleWindows(run.stale().runLength())), seq, time));
         signals.add(new Signal(AlertKind.BOARD_DIVERGENCE, diverging, seq, time));
         signals.add(new Signal(AlertKind.INPUT_MISMATCH, mismatching, seq, time));
         return new State(run.state(), episode, recent, divergence, mismatch, agreement, s.pending(), s.joinMisses());

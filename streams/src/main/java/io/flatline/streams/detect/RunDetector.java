@@ -10,7 +10,9 @@ import io.flatline.streams.alarm.Activity;
  * that stay identical over inputs that keep changing are STUCK_OUTPUT: at FAIL severity after a strict run of
  * {@code stuckRunLength}; at SUSPECT when, over the last {@code flatlineWindow} windows, a share of at least
  * {@code suspectShare} lay within {@code flatlineToleranceLsb} of one value (a near-flatline: blips, dither).
- * Identical outputs over identical inputs are a sensor that did not change: SENSOR_STALE. What an operator sees of
+ * Sensor values that stopped changing are SENSOR_STALE, whatever the outputs do: counted in readings where the
+ * readings are known (the reference), in identical windows where only a CRC is (a board); a stuck output is not
+ * judged while the sensors are stale. What an operator sees of
  * these conditions (when an alarm is raised, when it clears) is the {@link io.flatline.streams.alarm.AlarmLifecycle}'s
  * business, not this class's.
  */
@@ -26,7 +28,8 @@ public final class RunDetector {
      * @param stuckRunLength       identical outputs in a row that make a STUCK_OUTPUT (FAIL)
      * @param minDistinctInputs    how many input changes a run (or the flatline window) must span to be stuck, not
      *                             stale
-     * @param staleRunLength       identical outputs on identical inputs in a row that make a SENSOR_STALE
+     * @param staleRunLength       readings in a row with unchanged sensor values (identical windows, where only
+     *                             a window's CRC is known) that make a SENSOR_STALE
      * @param flatlineWindow       windows the near-flatline measure looks back over
      * @param suspectShare         the share of those within tolerance of one value that makes a STUCK_OUTPUT
      *                             (SUSPECT)
@@ -65,8 +68,16 @@ public final class RunDetector {
         }
     }
 
-    /** One output: the window it ends, its raw int8 output, and a key of its input ({@link #UNKNOWN_INPUT}). */
-    public record Observation(long seq, byte[] netOut, long inputKey) {
+    /**
+     * One output: the window it ends, its raw int8 output, a key of its input ({@link #UNKNOWN_INPUT}), and how
+     * many of the window's newest readings carried the same values ({@code steadyReadings}, 0 when not known: a
+     * board reports only a CRC of its whole window).
+     */
+    public record Observation(long seq, byte[] netOut, long inputKey, int steadyReadings) {
+
+        public Observation(long seq, byte[] netOut, long inputKey) {
+            this(seq, netOut, inputKey, 0);
+        }
     }
 
     /** The detector's memory after an output, and what the output means for each condition. */
@@ -77,7 +88,7 @@ public final class RunDetector {
      * The detector's memory for one device and source.
      *
      * @param distinctInputs how many times the input changed within the run, plus one
-     * @param staleRun       outputs in a row whose input and output both stayed the same
+     * @param staleRun       readings (or identical windows) in a row whose sensor values stayed the same
      * @param recent         the last outputs, for the near-flatline measure
      */
     public record RunState(byte[] netOut, long firstSeq, long lastSeq, int runLength, int distinctInputs,
@@ -111,24 +122,36 @@ public final class RunDetector {
         RecentOutputs recent = (state == null ? RecentOutputs.empty(settings.flatlineWindow(), o.netOut().length)
                 : state.recent()).add(o.netOut(), inputMoved, settings.flatlineToleranceLsb());
 
+        int staleRun;
+        if (o.steadyReadings() > 0) {
+            // Once the whole window is one reading, the run goes on for as long as the window stays the same.
+            staleRun = sameInput && state.staleRun() >= o.steadyReadings() ? state.staleRun() + 1 : o.steadyReadings();
+        } else {
+            staleRun = sameInput ? state.staleRun() + 1 : known ? 1 : 0;
+        }
+        long staleFirstSeq = o.seq() - Math.max(staleRun, 1) + 1;
+
         RunState next;
         if (sameOutput) {
             next = new RunState(state.netOut(), state.firstSeq(), o.seq(), state.runLength() + 1,
                     state.distinctInputs() + (inputMoved ? 1 : 0), known ? o.inputKey() : state.lastInput(),
-                    sameInput ? state.staleFirstSeq() : o.seq(), sameInput ? state.staleRun() + 1 : 1, recent);
+                    staleFirstSeq, staleRun, recent);
         } else {
-            next = new RunState(o.netOut().clone(), o.seq(), o.seq(), 1, known ? 1 : 0, o.inputKey(), o.seq(), 1,
-                    recent);
+            next = new RunState(o.netOut().clone(), o.seq(), o.seq(), 1, known ? 1 : 0, o.inputKey(), staleFirstSeq,
+                    staleRun, recent);
         }
 
         boolean stale = next.staleRun() >= settings.staleRunLength();
         Activity staleActivity = stale ? new Activity(AlertSeverity.FAIL, next.staleFirstSeq(), next.staleRun(), 1,
                 next.netOut(), () -> null) : Activity.NONE;
         Activity stuck = Activity.NONE;
+        if (stale) {
+            return new Result(next, stuck, staleActivity);
+        }
         if (next.runLength() >= settings.stuckRunLength() && next.distinctInputs() >= settings.minDistinctInputs()) {
             stuck = new Activity(AlertSeverity.FAIL, next.firstSeq(), next.runLength(), next.distinctInputs(),
                     next.netOut(), () -> null);
-        } else if (!stale && recent.nearShare() >= settings.suspectShare()
+        } else if (recent.nearShare() >= settings.suspectShare()
                 && recent.distinctInputs() >= settings.minDistinctInputs()) {
             stuck = new Activity(AlertSeverity.SUSPECT, o.seq() - recent.size() + 1, recent.size(),
                     recent.distinctInputs(), recent.anchor(), () -> null);

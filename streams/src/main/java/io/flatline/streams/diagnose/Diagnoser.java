@@ -89,10 +89,18 @@ public final class Diagnoser {
                 + " normalisation)");
     }
 
-    /** Outputs identical over identical inputs: nothing is wrong with the model or the board. */
-    public static Verdict staleInputs(int run) {
-        return new Verdict(Diagnosis.UNKNOWN, "the input window stayed identical for " + run
-                + " inferences: the sensors stopped changing (a stale sensor or a frozen Modbus register), not the"
-                + " model or the board");
+    /** Sensor values that stopped changing, seen in the readings: nothing is wrong with the model or the board. */
+    public static Verdict staleReadings(int run) {
+        return stale("the sensor values stayed identical for " + run + " readings");
+    }
+
+    /** A board's input window that stayed identical: its sensors stopped changing. */
+    public static Verdict staleWindows(int run) {
+        return stale("the board's input window stayed identical for " + run + " inferences");
+    }
+
+    private static Verdict stale(String what) {
+        return new Verdict(Diagnosis.UNKNOWN, what + ": the sensors stopped changing (a stale sensor or a frozen"
+                + " Modbus register), not the model or the board");
     }
 }

@@ -144,7 +144,7 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
             case APPENDED_AFTER_GAP -> counters.gaps.incrementAndGet();
             case APPENDED -> { }
         }
-        ReferenceState next = stored.withWindow(step.state());
+        ReferenceState next = stored.withReading(step.state(), reading.getValues());
         if (step.predictionDue()) {
             // Keyed once: every Record copy copies its headers, and a reading with a key is the common case.
             next = predict(device, held, next, state, record.key() != null ? record : record.withKey(device));
@@ -187,12 +187,12 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
                                            byte[] window, Record<String, SensorReading> in) {
         byte[] netOut = prediction.getNetOut().array();
         RunDetector.Result result = RunDetector.observe(current.run(),
-                new RunDetector.Observation(prediction.getWindowEndSeq(), netOut, prediction.getInputCrc32()),
-                config.detector());
+                new RunDetector.Observation(prediction.getWindowEndSeq(), netOut, prediction.getInputCrc32(),
+                        current.steadyReadings()), config.detector());
         Activity stuck = result.stuck().because(() -> saturation(result.stuck(), previous, window));
-        Activity stale = result.stale().because(() -> Diagnoser.staleInputs(result.stale().runLength()));
+        Activity stale = result.stale().because(() -> Diagnoser.staleReadings(result.stale().runLength()));
         context.forward(in.withValue(new ReferenceOutcome(prediction, stuck, stale)), FlatlineTopology.MONITOR);
-        return new ReferenceState(current.window(), result.state());
+        return current.withRun(result.state());
     }
 
     /** Why the reference's output flatlined: the model, traced layer by layer over the last two windows. */

@@ -67,11 +67,23 @@ final class StoreSerdes {
             if (r.run() != null) {
                 writeRun(r.run(), out);
             }
+            out.writeShort(r.lastValues().length);
+            for (float v : r.lastValues()) {
+                out.writeFloat(v);
+            }
+            out.writeInt(r.steadyReadings());
         }, (in, version) -> {
             WindowState window = WindowState.readFrom(in, in.readInt());
-            // A version-1 run had no near-flatline window and its alarms lived here: the detector starts afresh.
-            RunState run = version >= 2 && in.readBoolean() ? readRun(in) : null;
-            return new ReferenceState(window, run);
+            if (version < 2) {
+                // A version-1 run had no near-flatline window and its alarms lived here: the detector starts afresh.
+                return new ReferenceState(window, null, new float[0], 0);
+            }
+            RunState run = in.readBoolean() ? readRun(in) : null;
+            float[] values = new float[in.readUnsignedShort()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = in.readFloat();
+            }
+            return new ReferenceState(window, run, values, in.readInt());
         });
     }
 

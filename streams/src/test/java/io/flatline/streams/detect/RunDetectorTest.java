@@ -140,4 +140,37 @@ class RunDetectorTest {
         assertThat(lastStuck().holds()).isFalse();
         assertThat(state.runLength()).isEqualTo(1);
     }
+
+    @Test
+    void sensorsThatStoppedChangingAreStaleAsSoonAsTheReadingsSaySoWhateverTheOutputs() {
+        // The reference knows its readings: the sensors froze at window 1, while its window still fills with the
+        // frozen value (so the input CRC and the output keep changing).
+        for (int steady = 1; steady <= 3; steady++) {
+            RunDetector.Result r = RunDetector.observe(state,
+                    new Observation(++seq, steady % 2 == 0 ? A : B, steady, steady), SETTINGS);
+            state = r.state();
+            stale.add(r.stale());
+            stuck.add(r.stuck());
+        }
+        assertThat(stale).noneMatch(Activity::holds);
+        RunDetector.Result r = RunDetector.observe(state, new Observation(++seq, A, 4, 4), SETTINGS);
+        assertThat(r.stale().holds()).isTrue();
+        assertThat(r.stale().runLength()).isEqualTo(4);
+        assertThat(r.stale().firstSeq()).isEqualTo(1);
+        // Once the whole window is the one reading, the run goes on as long as the window stays the same.
+        state = r.state();
+        r = RunDetector.observe(state, new Observation(++seq, A, 4, 4), SETTINGS);
+        assertThat(r.stale().runLength()).isEqualTo(5);
+    }
+
+    @Test
+    void aStuckOutputIsNotJudgedWhileTheSensorsAreStale() {
+        for (int i = 0; i < 50; i++) {
+            RunDetector.Result r = RunDetector.observe(state, new Observation(++seq, A, i, Math.min(i + 1, 8)),
+                    SETTINGS);
+            state = r.state();
+            stuck.add(r.stuck());
+        }
+        assertThat(stuck).noneMatch(Activity::holds);
+    }
 }

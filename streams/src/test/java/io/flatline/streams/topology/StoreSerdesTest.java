@@ -50,7 +50,7 @@ class StoreSerdesTest {
             window = window.accept(seq, 1000L * seq, new byte[] {(byte) seq, (byte) -seq}, new WindowPolicy(3, 1,
                     WindowPolicy.GapPolicy.RESET, WindowPolicy.BadQualityPolicy.SKIP)).state();
         }
-        ReferenceState state = new ReferenceState(window, run());
+        ReferenceState state = new ReferenceState(window, run(), new float[] {1.5f, -2f}, 7);
         assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", state))).isEqualTo(state);
         ReferenceState fresh = ReferenceState.empty(50, 10);
         assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", fresh))).isEqualTo(fresh);
@@ -84,7 +84,7 @@ class StoreSerdesTest {
 
     @Test
     void writesVersion2() {
-        ReferenceState state = new ReferenceState(WindowState.empty(2, 2), run());
+        ReferenceState state = new ReferenceState(WindowState.empty(2, 2), run(), new float[0], 0);
         assertThat(StoreSerdes.referenceState().serializer().serialize("t", state)[0]).isEqualTo((byte) 2);
     }
 
