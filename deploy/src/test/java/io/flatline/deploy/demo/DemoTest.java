@@ -59,6 +59,12 @@ class DemoTest {
                         AlertSource.BOARD, Diagnosis.BOARD_RUNTIME));
             });
             assertThat(raised(alerts, fault, "healthy")).isEmpty();
+            // No chattering: within the test's minute the intermittent board goes through three or four cycles,
+            // and every alarm is still raised once.
+            Map<String, Long> raises = alerts.stream().filter(a -> a.getState() == AlertState.RAISED).collect(
+                    java.util.stream.Collectors.groupingBy(a -> a.getDeviceId() + " " + a.getSource() + "/"
+                            + a.getKind(), java.util.stream.Collectors.counting()));
+            assertThat(raises).allSatisfy((alarm, count) -> assertThat(count).as(alarm).isEqualTo(1));
             // Every alarm belongs to a root-cause episode, and the one to act on carries the right diagnosis.
             assertThat(alerts).allSatisfy(a -> assertThat(a.getEpisodeId()).startsWith(a.getDeviceId() + "#"));
             Map<String, Diagnosis> expected = Map.of("npu-stuck", Diagnosis.BOARD_RUNTIME, "preprocessing-mismatch",

@@ -19,8 +19,10 @@ import io.flatline.schemas.AlertKind;
 import io.flatline.schemas.AlertSource;
 
 /**
- * What a run of a {@link ScenarioPlan} measured, from the RAISED alerts alone: per fault, how soon it was
- * detected, what it was diagnosed as, and how often it was raised; per healthy condition, its false alarms.
+ * What a run of a {@link ScenarioPlan} measured, from its alert edges: per fault, how soon it was detected, what it
+ * was diagnosed as, and how often it was raised; per healthy condition, its false alarms. A fault that comes back
+ * on a board while the alarm of its previous stretch is still open (held as intermittent) raises nothing new: that
+ * stretch counts as detected at once by the open alarm, and as such in the table.
  *
  * <p>An alarm raised on a board from a faulty span's first window until {@link #GRACE} windows after its end is
  * that fault's (an alert may come out after the fault is gone, as a mismatched window leaves the board's window);
@@ -38,8 +40,19 @@ record ScenarioReport(int boards, long windows, List<Outcome> outcomes, Map<Scen
     static final long WINDOWS_PER_HOUR = Duration.ofHours(1).dividedBy(POLL);
     private static final int LISTED_FALSE_ALARMS = 20;
 
-    /** A RAISED alert, at the poll during which the topology put it out. */
-    record Alarm(String board, long window, AlertKind kind, AlertSource source, Finding finding, boolean firstOut) {
+    /** An alert edge, RAISED unless said otherwise, at the poll during which the topology put it out. */
+    record Alarm(String board, long window, AlertKind kind, AlertSource source, Finding finding, boolean firstOut,
+                 boolean raised) {
+
+        Alarm(String board, long window, AlertKind kind, AlertSource source, Finding finding, boolean firstOut) {
+            this(board, window, kind, source, finding, firstOut, true);
+        }
+
+        /** Whether this is the CLEARED edge of {@code raise}'s alarm. */
+        boolean clears(Alarm raise) {
+            return !raised && board.equals(raise.board) && kind == raise.kind && source == raise.source
+                    && window >= raise.window;
+        }
     }
 
     /** A healthy condition: how many spans had it, their healthy windows, and the alarms raised in them. */
@@ -58,25 +71,33 @@ record ScenarioReport(int boards, long windows, List<Outcome> outcomes, Map<Scen
     /**
      * One faulty span and the alarms attributed to it, in the order they were raised; {@code onset} is the span's
      * first window, or the first window the reference computes if that is later: no fault shows before it.
+     * {@code carried} is an alarm of an earlier faulty span of the board still open at the onset, if any.
      */
-    record Outcome(String board, Span span, long onset, List<Alarm> alarms) {
+    record Outcome(String board, Span span, long onset, List<Alarm> alarms, Optional<Alarm> carried) {
         Outcome {
             alarms = List.copyOf(alarms);
+        }
+
+        boolean detected() {
+            return !alarms.isEmpty() || carried.isPresent();
         }
 
         ScenarioFault fault() {
             return span.fault();
         }
 
-        /** Windows from the onset to the first alarm. */
+        /** Windows from the onset to the first alarm; 0 when an alarm was still open. */
         OptionalLong delay() {
-            return alarms.isEmpty() ? OptionalLong.empty() : OptionalLong.of(alarms.get(0).window() - onset);
+            if (alarms.isEmpty()) {
+                return carried.isPresent() ? OptionalLong.of(0) : OptionalLong.empty();
+            }
+            return OptionalLong.of(alarms.get(0).window() - onset);
         }
 
-        /** The diagnosis that counts: the first first-out alarm's, else the first alarm's. */
+        /** The diagnosis that counts: the first first-out alarm's, else the first alarm's, else the open one's. */
         Finding finding() {
             return alarms.stream().filter(Alarm::firstOut).findFirst().or(() -> alarms.stream().findFirst())
-                    .map(Alarm::finding).orElse(Finding.MISSED);
+                    .or(() -> carried).map(Alarm::finding).orElse(Finding.MISSED);
         }
 
         /** The most RAISED records of one (kind, source): the board is this outcome's. */
@@ -105,7 +126,9 @@ record ScenarioReport(int boards, long windows, List<Outcome> outcomes, Map<Scen
      * Attributes {@code alarms} (in the order raised) to the plan's faults, and counts its healthy windows;
      * {@code firstWindow} is the first window the reference computes (the model's window length).
      */
-    static ScenarioReport of(ScenarioPlan plan, long firstWindow, List<Alarm> alarms) {
+    static ScenarioReport of(ScenarioPlan plan, long firstWindow, List<Alarm> edges) {
+        List<Alarm> alarms = edges.stream().filter(Alarm::raised).toList();
+        List<Alarm> clears = edges.stream().filter(a -> !a.raised()).toList();
         Map<String, List<Alarm>> byBoard = alarms.stream().collect(Collectors.groupingBy(Alarm::board));
         List<Outcome> outcomes = new ArrayList<>();
         Map<ScenarioFault, Condition> healthy = new EnumMap<>(ScenarioFault.class);
@@ -118,9 +141,14 @@ record ScenarioReport(int boards, long windows, List<Outcome> outcomes, Map<Scen
                         .max(Comparator.comparingLong(Span::from)).orElseGet(() -> board.at(alarm.window()));
                 attributed.get(span).add(alarm);
             }
+            List<Alarm> ofFaults = attributed.entrySet().stream().filter(e -> e.getKey().fault().faulty())
+                    .flatMap(e -> e.getValue().stream()).toList();
             attributed.forEach((span, raised) -> {
                 if (span.fault().faulty()) {
-                    outcomes.add(new Outcome(board.id(), span, Math.max(span.from(), firstWindow), raised));
+                    long onset = Math.max(span.from(), firstWindow);
+                    Optional<Alarm> carried = ofFaults.stream()
+                            .filter(a -> a.window() < onset && clearedAt(a, clears) >= onset).findFirst();
+                    outcomes.add(new Outcome(board.id(), span, onset, raised, carried));
                 } else {
                     healthy.merge(span.fault(), new Condition(1, healthyWindows(span, faulty, firstWindow,
                             plan.windows()), raised), Condition::plus);
@@ -128,6 +156,11 @@ record ScenarioReport(int boards, long windows, List<Outcome> outcomes, Map<Scen
             });
         }
         return new ScenarioReport(plan.boards().size(), plan.windows(), outcomes, healthy);
+    }
+
+    /** When {@code raise}'s alarm cleared: the first CLEARED edge of its kind and source after it; never if none. */
+    private static long clearedAt(Alarm raise, List<Alarm> clears) {
+        return clears.stream().filter(c -> c.clears(raise)).mapToLong(Alarm::window).min().orElse(Long.MAX_VALUE);
     }
 
     private static long healthyWindows(Span span, List<Span> faulty, long firstWindow, long lastWindow) {
@@ -196,12 +229,15 @@ record ScenarioReport(int boards, long windows, List<Outcome> outcomes, Map<Scen
         t.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         for (ScenarioFault fault : faults()) {
             List<Outcome> of = outcomes(fault);
-            long detected = of.stream().filter(o -> !o.alarms().isEmpty()).count();
+            long detected = of.stream().filter(Outcome::detected).count();
+            long carried = of.stream().filter(o -> o.alarms().isEmpty() && o.carried().isPresent()).count();
             long right = of.stream().filter(o -> fault.expected().equals(Optional.of(o.finding()))).count();
             long raised = of.stream().mapToLong(o -> o.alarms().size()).sum();
             long windows = of.stream().mapToLong(o -> o.span().length()).sum();
             t.append(String.format(Locale.ROOT,
-                    "| %s | %s | %d | %d/%d | %s (%d) | %s | %d/%d | %d (%s) | %.1f | %.1f |%n", fault.label(), fault.expected().orElseThrow(), of.size(), detected, of.size(),
+                    "| %s | %s | %d | %d/%d%s | %s (%d) | %s | %d/%d | %d (%s) | %.1f | %.1f |%n", fault.label(),
+                    fault.expected().orElseThrow(), of.size(), detected, of.size(),
+                    carried == 0 ? "" : " (" + carried + " by an alarm still open)",
                     text(p50Delay(fault)), fault.delayTarget(), text(maxDelay(fault)), right, of.size(),
                     of.stream().mapToLong(Outcome::raisesPerSource).max().orElse(0),
                     fault.intermittent() ? "1 per 10 min" : "1",

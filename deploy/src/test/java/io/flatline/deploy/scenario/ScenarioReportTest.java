@@ -58,4 +58,25 @@ class ScenarioReportTest {
         assertThat(flapping.allowedRaises()).as("2901 windows: 4 minutes 50 s").isEqualTo(1);
         assertThat(report.outcomes(ScenarioFault.NPU_STUCK).get(0).allowedRaises()).isEqualTo(1);
     }
+
+    @Test
+    void aFaultThatComesBackWhileItsAlarmIsStillOpenIsDetectedByThatAlarm() {
+        ScenarioPlan plan = new ScenarioPlan(List.of(new ScenarioBoard("dither", 1, List.of(
+                new Span(1, 500, ScenarioFault.HEALTHY), new Span(500, 1000, ScenarioFault.NEAR_STUCK_DITHER),
+                new Span(1000, 2000, ScenarioFault.HEALTHY), new Span(2000, 2500, ScenarioFault.NEAR_STUCK_DITHER),
+                new Span(2500, 4000, ScenarioFault.HEALTHY), new Span(4000, 4500, ScenarioFault.NEAR_STUCK_DITHER),
+                new Span(4500, 5001, ScenarioFault.HEALTHY)))), 5000);
+        Alarm raised = alarm("dither", 505, AlertKind.BOARD_DIVERGENCE, Finding.BOARD_RUNTIME, true);
+        Alarm cleared = new Alarm("dither", 3100, AlertKind.BOARD_DIVERGENCE, AlertSource.BOARD,
+                Finding.BOARD_RUNTIME, true, false);
+        ScenarioReport report = ScenarioReport.of(plan, 50, List.of(raised, cleared));
+
+        List<Outcome> spans = report.outcomes(ScenarioFault.NEAR_STUCK_DITHER);
+        assertThat(spans.get(1).alarms()).isEmpty();
+        assertThat(spans.get(1).carried()).contains(raised);
+        assertThat(spans.get(1).delay()).hasValue(0);
+        assertThat(spans.get(1).finding()).isEqualTo(Finding.BOARD_RUNTIME);
+        assertThat(spans.get(2).detected()).as("cleared before the third stretch").isFalse();
+        assertThat(report.falseAlarms()).isEmpty();
+    }
 }

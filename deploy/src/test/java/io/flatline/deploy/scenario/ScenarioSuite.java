@@ -195,13 +195,11 @@ final class ScenarioSuite {
             }
         }
 
-        /** Takes the alerts put out during poll {@code window}, keeping the RAISED ones; drops every other output. */
+        /** Takes the alert edges put out during poll {@code window}; drops every other output. */
         void drain(long window, List<Alarm> alarms) {
             for (Alert alert : alerts.readValuesToList()) {
-                if (alert.getState() == AlertState.RAISED) {
-                    alarms.add(new Alarm(alert.getDeviceId(), window, alert.getKind(), alert.getSource(),
-                            Finding.of(alert), alert.getFirstOut()));
-                }
+                alarms.add(new Alarm(alert.getDeviceId(), window, alert.getKind(), alert.getSource(),
+                        Finding.of(alert), alert.getFirstOut(), alert.getState() == AlertState.RAISED));
             }
             for (String topic : driver.producedTopicNames()) {
                 if (!topic.equals(TOPICS.alerts().name())) {

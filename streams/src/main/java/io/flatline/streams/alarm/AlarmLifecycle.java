@@ -8,8 +8,9 @@ import io.flatline.streams.diagnose.Verdict;
 /**
  * One open alarm: raised, and not yet cleared. It stays open while its condition holds and for
  * {@link AlarmSettings#clearAfter()} windows after (the off-delay); a condition that comes back within them is
- * the same episode, counted in {@code returns}. Once it has come back, the episode is intermittent and clears
- * only when the condition has also stayed away for {@link AlarmSettings#hold()}.
+ * the same episode, counted in {@code returns}. Once its episode has come back (see {@link DeviceAlarms}), the fault
+ * is intermittent, and the alarm clears only when its condition has also stayed away for
+ * {@link AlarmSettings#hold()}.
  *
  * @param episodeId      the root-cause episode it belongs to (see {@link DeviceAlarms})
  * @param firstOut       whether it opened that episode
@@ -50,8 +51,8 @@ public record AlarmLifecycle(AlertSource source, AlertKind kind, String episodeI
         return (int) Math.min(Integer.MAX_VALUE, lastActiveSeq - firstSeq + 1);
     }
 
-    /** One more window of this alarm's condition. */
-    Step observe(Activity a, long seq, long time, AlarmSettings settings) {
+    /** One more window of this alarm's condition; {@code intermittent}: whether its episode has come back. */
+    Step observe(Activity a, long seq, long time, AlarmSettings settings, boolean intermittent) {
         if (a.holds()) {
             int came = healthyRun > 0 ? 1 : 0;
             AlertSeverity worst = severity == AlertSeverity.FAIL || a.severity() == AlertSeverity.FAIL
@@ -62,7 +63,7 @@ public record AlarmLifecycle(AlertSource source, AlertKind kind, String episodeI
         }
         int healthy = healthyRun + 1;
         boolean offDelayOver = healthy >= settings.clearAfter();
-        boolean heldLongEnough = returns == 0 || time - lastActiveTime >= settings.hold().toMillis();
+        boolean heldLongEnough = !intermittent || time - lastActiveTime >= settings.hold().toMillis();
         AlarmLifecycle next = new AlarmLifecycle(source, kind, episodeId, firstOut, firstSeq, lastActiveSeq,
                 lastActiveTime, healthy, returns, severity, distinctInputs, netOut, verdict);
         return new Step(next, offDelayOver && heldLongEnough ? Change.CLEARED : Change.NONE);

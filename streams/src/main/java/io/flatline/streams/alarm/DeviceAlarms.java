@@ -69,7 +69,8 @@ public record DeviceAlarms(List<AlarmLifecycle> open, Map<String, Integer> comeb
                     activity.runLength(), seq, time));
         }
         AlarmLifecycle before = open.get(index);
-        AlarmLifecycle.Step step = before.observe(activity, seq, time, settings);
+        AlarmLifecycle.Step step = before.observe(activity, seq, time, settings,
+                comebacks.getOrDefault(before.episodeId(), 0) > 0);
         List<AlarmLifecycle> next = new ArrayList<>(open);
         Map<String, Integer> counts = new HashMap<>(comebacks);
         if (step.change() == AlarmLifecycle.Change.CLEARED) {

@@ -98,6 +98,13 @@ class DeviceAlarmsTest {
         assertThat(alarms.open()).extracting(AlarmLifecycle::returns).containsExactly(0, 4);
         assertThat(alarms.episodes()).singleElement().extracting(OpenEpisode::getReturns).isEqualTo(0);
         assertThat(returned).isZero();
+        // Not intermittent, so no hold: both clear after the off-delay once the cause is gone.
+        for (int i = 0; i < 10; i++) {
+            seq++;
+            window(AlertSource.BOARD, AlertKind.STUCK_OUTPUT, Activity.NONE);
+            window(AlertSource.BOARD, AlertKind.BOARD_DIVERGENCE, Activity.NONE);
+        }
+        assertThat(alarms.isEmpty()).isTrue();
     }
 
     @Test

@@ -168,9 +168,19 @@ class StreamsEndToEndTest {
         assertThat(device.statusCode()).isEqualTo(200);
         assertThat(device.body()).contains("\"openAlerts\"").contains("STUCK_OUTPUT").contains("BOARD_RUNTIME")
                 .contains("\"validation\"").contains("\"nse\"").contains("\"cos\"");
-        HttpResponse<String> fleet = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + app.httpPort() + "/fleet")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(fleet.body()).contains("\"devices\" : 4");
+        assertThat(device.body()).contains("\"firstOut\" : true").contains("\"episodeId\" : \"npu-stuck#");
+        // Three faulty boards, three root causes, however many alarms each raised.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> fleet = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + app.httpPort() + "/fleet")).build(), HttpResponse.BodyHandlers.ofString());
+            com.fasterxml.jackson.databind.JsonNode summary = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(fleet.body());
+            assertThat(summary.get("devices").asInt()).isEqualTo(4);
+            assertThat(summary.get("rootCauses").asInt()).isEqualTo(3);
+            assertThat(summary.get("diagnoses").get("BOARD_RUNTIME").asInt()).isEqualTo(1);
+            assertThat(summary.get("diagnoses").get("PREPROCESSING_MISMATCH").asInt()).isEqualTo(1);
+            assertThat(summary.get("diagnoses").get("UNKNOWN").asInt()).isEqualTo(1);
+        });
 
         // A record that is not a SensorReading goes to the dead-letter topic; the application keeps going.
         try (var raw = new KafkaProducer<>(Map.<String, Object>of(
