@@ -40,7 +40,7 @@ class ScenarioReportTest {
         assertThat(stuck.delay()).hasValue(12);
         assertThat(stuck.finding()).as("the first first-out alarm's").isEqualTo(Finding.BOARD_RUNTIME);
         assertThat(stuck.raisesPerSource()).isEqualTo(2);
-        assertThat(stuck.chattering()).isEqualTo(2 * 6000 / 1000.0);
+        assertThat(stuck.chattering()).as("1030 and 2299, within 10 minutes").isEqualTo(2);
         assertThat(report.falseAlarms()).extracting(Alarm::window).containsExactly(2300L, 60L);
         assertThat(report.healthy().get(ScenarioFault.LATE_REPORTS).falseAlarms()).hasSize(1);
         // the healthy windows: 50..999 and 2300..3000 on "stuck", 50..3000 on "late", 50..99 on "flapping"
