@@ -84,8 +84,8 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
             long time = prediction.getTimestamp().toEpochMilli();
             observe(device, record, AlertSource.REFERENCE, AlertKind.STUCK_OUTPUT, outcome.stuck(), seq, time);
             observe(device, record, AlertSource.REFERENCE, AlertKind.SENSOR_STALE, outcome.stale(), seq, time);
-            // Every device's windows are kept, so that a board's first reports are matched (or not) the same way
-            // whether they arrive before or after their readings.
+            // Every device's windows are kept (in memory only until its board reports), so that a board's first
+            // reports are matched the same way whether they arrive before or after their readings.
             RecentReferences references = remember(device, prediction);
             BoardMonitor.State board = boards.get(device);
             if (board != null) {
@@ -94,6 +94,9 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
             }
         } else if (value instanceof BoardInference inference) {
             BoardMonitor.State board = boards.get(device);
+            if (board == null) {
+                referenceWindows.keepDurably(device);
+            }
             BoardMonitor.State current = board != null ? board
                     : BoardMonitor.State.initial(settings.summaryWindows(), outputs);
             RecentReferences references = referenceWindows.of(device);

@@ -65,6 +65,15 @@ final class RecentReferences implements References {
         return best < 0 ? Optional.empty() : Optional.of(at(best));
     }
 
+    /** The kept windows, oldest first. */
+    java.util.List<Reference> inSeqOrder() {
+        java.util.List<Reference> out = new java.util.ArrayList<>();
+        for (long seq = Math.max(newest - retention + 1, 0); seq <= newest && newest >= 0; seq++) {
+            bySeq(seq).ifPresent(out::add);
+        }
+        return out;
+    }
+
     @Override
     public long newestSeq() {
         return newest;

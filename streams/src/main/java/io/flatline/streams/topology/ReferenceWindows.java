@@ -32,10 +32,15 @@ final class ReferenceWindows {
     private final int outputs;
     private final Map<String, Device> devices = new HashMap<>();
 
-    /** A device's windows in memory, the chunks the store holds, and the last of them, which is being filled. */
+    /**
+     * A device's windows in memory, the chunks the store holds, and the last of them, which is being filled. Until
+     * its board first reports ({@code durable}), a device's windows are kept in memory only: a sensor-only device
+     * costs no changelog records.
+     */
     private static final class Device {
         final RecentReferences recent;
         final NavigableSet<Long> stored = new TreeSet<>();
+        boolean durable;
         long fillingChunk = Long.MIN_VALUE;
         String fillingKey;
         /**
@@ -76,6 +81,25 @@ final class ReferenceWindows {
     RecentReferences add(String device, Reference reference) {
         Device d = device(device);
         d.recent.add(reference);
+        if (d.durable) {
+            store(device, d, reference);
+        }
+        return d.recent;
+    }
+
+    /**
+     * From now on keeps the device's windows in the store too, starting with those it holds in memory: its board
+     * has reported, and its reports must find the same windows after a restart.
+     */
+    void keepDurably(String device) {
+        Device d = device(device);
+        if (!d.durable) {
+            d.durable = true;
+            d.recent.inSeqOrder().forEach(r -> store(device, d, r));
+        }
+    }
+
+    private void store(String device, Device d, Reference reference) {
         long chunk = chunkOf(reference.seq());
         if (chunk != d.fillingChunk) {
             d.fill(chunk, chunkKey(device, chunk), List.of());
@@ -88,7 +112,6 @@ final class ReferenceWindows {
         d.filling[d.filled++] = reference;
         chunks.put(d.fillingKey, d.filledSoFar());
         dropExpiredChunks(device, d);
-        return d.recent;
     }
 
     private Device device(String device) {
@@ -125,6 +148,7 @@ final class ReferenceWindows {
         }
         rewrite.forEach((index, kept) -> chunks.put(chunkKey(device, index),
                 kept.isEmpty() ? null : kept));
+        d.durable = !d.stored.isEmpty();
         dropExpiredChunks(device, d);
         return d;
     }

@@ -252,6 +252,25 @@ class FlatlineTopologyTest {
                 .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(50, 60).boxed().toList());
     }
 
+    @Test
+    void aSensorOnlyDevicesWindowsStayInMemoryUntilItsBoardReportsThenAllGoToTheStore() {
+        start(1, WindowPolicy.GapPolicy.RESET, false);
+        for (long seq = 1; seq <= 30; seq++) {
+            reading("s1", seq, seq, -seq);
+        }
+        var stored = driver.<String, List<BoardMonitor.Reference>>getKeyValueStore(StoreNames.REFERENCE_CHUNKS);
+        assertThat(stored.get(ReferenceWindows.chunkKey("s1", 0))).isNull();
+        // The board's first report is for a window computed long before: it is still matched.
+        Prediction first = predictions.readValuesToList().get(0);
+        board("s1", first.getWindowEndSeq(), first.getInputCrc32(), first.getNetOut().array());
+        assertThat(comparisons.readValuesToList()).singleElement()
+                .satisfies(c -> assertThat(c.getInputMatch()).isTrue());
+        assertThat(stored.get(ReferenceWindows.chunkKey("s1", 0))).extracting(BoardMonitor.Reference::seq)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(SIZE, 30).boxed().toList());
+        reading("s1", 31, 31, -31);
+        assertThat(stored.get(ReferenceWindows.chunkKey("s1", 0))).hasSize(31 - SIZE + 1);
+    }
+
     /** A chunk read back half filled (an instance restarted mid-chunk) goes on filling after what it held. */
     @Test
     void aChunkReadBackHalfFilledGoesOnFromWhereItWas() {
