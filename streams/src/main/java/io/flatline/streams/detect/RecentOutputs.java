@@ -9,7 +9,9 @@ import java.util.Arrays;
  * then, and a board whose output dithers by 1 LSB around a frozen value; this measure does not.
  *
  * <p>The value they are measured against (the anchor) moves to the newest output only when more outputs of the
- * window lie near that one, so a blip does not move it and a dither settles on its centre. Immutable:
+ * window lie near that one, so a blip does not move it and a dither settles on its centre. Only an output that
+ * repeats (lies near the one before it) is tried as the anchor: a value that fills most of the window repeats, and
+ * trying every output cost a twelfth of the stream thread on a healthy fleet (docs/benchmarks.md). Immutable:
  * each {@link #add} returns a new one (a few hundred bytes, like the window it sits beside).
  *
  * @param outputs     the ring of outputs, {@code size * width} bytes, slot {@code count % size} next
@@ -68,8 +70,9 @@ public record RecentOutputs(byte[] outputs, byte[] inputMoved, long count, byte[
 
         byte[] a = anchor == null ? out.clone() : anchor;
         int n = anchor == null ? 1 : near - (leaving ? 1 : 0) + (near(ring, slot, a, toleranceLsb) ? 1 : 0);
-        if (n < filled) {
-            int newest = countNear(ring, filled, width, out, toleranceLsb);
+        int previous = (slot + size - 1) % size;
+        if (n < filled && count > 0 && near(ring, previous, out, toleranceLsb)) {
+            int newest = countNear(ring, filled, width, out, toleranceLsb, n);
             if (newest > n) {
                 a = out.clone();
                 n = newest;
@@ -88,9 +91,10 @@ public record RecentOutputs(byte[] outputs, byte[] inputMoved, long count, byte[
         return true;
     }
 
-    private static int countNear(byte[] ring, int filled, int width, byte[] value, int tolerance) {
+    /** How many of the first {@code filled} slots lie near {@code value}; stops once it cannot exceed {@code beat}. */
+    private static int countNear(byte[] ring, int filled, int width, byte[] value, int tolerance, int beat) {
         int n = 0;
-        for (int slot = 0; slot < filled; slot++) {
+        for (int slot = 0; slot < filled && n + filled - slot > beat; slot++) {
             n += near(ring, slot, value, tolerance) ? 1 : 0;
         }
         return n;
