@@ -215,16 +215,8 @@ class ArrivalOrderEndToEndTest {
     @Order(4)
     void aBacklogOfReadingsThenEveryReport() throws Exception {
         List<Send> order = new ArrayList<>();
-        for (long seq = 1; seq <= READINGS; seq++) {
-            for (String device : DEVICES) {
-                order.add(new Send(device, reading(device, seq), null, order.size()));
-            }
-        }
-        for (long seq = STEPS; seq <= READINGS; seq++) {
-            for (String device : DEVICES) {
-                order.add(new Send(device, null, report(device, seq), order.size()));
-            }
-        }
+        addEveryReading(order);
+        addEveryReport(order);
         check("4 backlog of readings, then every report", run("order4", order, null, null));
     }
 
@@ -232,17 +224,27 @@ class ArrivalOrderEndToEndTest {
     @Order(5)
     void aBacklogOfReportsThenEveryReading() throws Exception {
         List<Send> order = new ArrayList<>();
-        for (long seq = STEPS; seq <= READINGS; seq++) {
-            for (String device : DEVICES) {
-                order.add(new Send(device, null, report(device, seq), order.size()));
-            }
-        }
+        addEveryReport(order);
+        addEveryReading(order);
+        check("5 backlog of reports, then every reading", run("order5", order, null, null));
+    }
+
+    /** Every device's readings, seq by seq, after what {@code order} holds. */
+    private void addEveryReading(List<Send> order) {
         for (long seq = 1; seq <= READINGS; seq++) {
             for (String device : DEVICES) {
                 order.add(new Send(device, reading(device, seq), null, order.size()));
             }
         }
-        check("5 backlog of reports, then every reading", run("order5", order, null, null));
+    }
+
+    /** Every device's board reports, window by window, after what {@code order} holds. */
+    private void addEveryReport(List<Send> order) {
+        for (long seq = STEPS; seq <= READINGS; seq++) {
+            for (String device : DEVICES) {
+                order.add(new Send(device, null, report(device, seq), order.size()));
+            }
+        }
     }
 
     /** Order 1 with the application closed halfway, right after a report whose reading has not come yet. */
