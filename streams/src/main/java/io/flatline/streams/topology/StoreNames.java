@@ -5,8 +5,11 @@ public final class StoreNames {
 
     /** Per device: the count window of quantized readings and the reference detector's run. */
     public static final String WINDOWS = "windows";
-    /** Per device and chunk of 50 seqs: recent reference windows, for matching board inferences. */
-    public static final String REFERENCE_CHUNKS = "reference-chunks";
+    /**
+     * Per device and chunk of 50 seqs: recent reference windows, for matching board inferences. Its keys carry the
+     * id's length (see {@code ReferenceWindows.chunkKey}); the store before them was {@code reference-chunks}.
+     */
+    public static final String REFERENCE_CHUNKS = "window-chunks";
     /** Per board: the board monitor's state. */
     public static final String BOARDS = "boards";
     /** Per device with an open alarm: its open alarms (reference and board) and their episodes. */

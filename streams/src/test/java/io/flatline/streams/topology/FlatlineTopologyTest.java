@@ -252,6 +252,35 @@ class FlatlineTopologyTest {
                 .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(50, 60).boxed().toList());
     }
 
+    /** Ids that share a prefix with another's chunk keys, with separators, spaces, non-ASCII, or 200 characters. */
+    @Test
+    void devicesWhoseIdsLookAlikeAreNeverMatchedWithEachOthersWindows() {
+        start(1, WindowPolicy.GapPolicy.RESET, false);
+        List<String> ids = List.of("a", "a@1", "a@0000000000000000001", "1:a", "a/b", "with space", "ünï-ß",
+                "x".repeat(200));
+        for (int d = 0; d < ids.size(); d++) {
+            for (long seq = 1; seq <= 12; seq++) {
+                reading(ids.get(d), seq, seq * (d + 1), -seq * (d + 2));
+            }
+        }
+        var stored = driver.<String, List<BoardMonitor.Reference>>getKeyValueStore(StoreNames.REFERENCE_CHUNKS);
+        // A device's windows are read back by a range of its keys: no other device's key may fall in it.
+        for (String id : ids) {
+            board(id, 12, 0L, new byte[] {0, 0});
+            assertThat(stored.get(ReferenceWindows.chunkKey(id, 0))).as(id).hasSize(12 - SIZE + 1);
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            for (int j = 0; j < ids.size(); j++) {
+                if (i != j) {
+                    String other = ReferenceWindows.chunkKey(ids.get(j), 0);
+                    assertThat(other.compareTo(ReferenceWindows.chunkKey(ids.get(i), 0)) < 0
+                            || other.compareTo(ReferenceWindows.chunkKey(ids.get(i), Long.MAX_VALUE)) > 0)
+                            .as("%s's key in %s's range", ids.get(j), ids.get(i)).isTrue();
+                }
+            }
+        }
+    }
+
     @Test
     void aSensorOnlyDevicesWindowsStayInMemoryUntilItsBoardReportsThenAllGoToTheStore() {
         start(1, WindowPolicy.GapPolicy.RESET, false);
