@@ -23,11 +23,13 @@ import java.io.PrintWriter;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /** {@code flatline ingest}: polls the devices of a map and publishes to Kafka until stopped. */
@@ -63,6 +65,9 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9464",
             description = "Port of the Prometheus endpoint (/metrics); -1 turns it off. Default: ${DEFAULT-VALUE}.")
     private int metricsPort;
+
+    /** The longest a stop may take: well within Kubernetes' default grace period of 30 s. */
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
 
@@ -122,12 +127,13 @@ public final class IngestCommand implements Callable<Integer> {
             return 1;
         }
         // Ctrl-C or SIGTERM: the JVM exits as soon as its hooks return, so the hook waits for this thread to stop
-        // the pollers and flush what they published.
-        Thread main = Thread.currentThread();
+        // the pollers and flush what they published; not for this thread to end, which it does in System.exit,
+        // waiting for the hooks.
+        CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             stop();
             try {
-                main.join(150_000);
+                closed.await(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -141,6 +147,7 @@ public final class IngestCommand implements Callable<Integer> {
         } finally {
             // Pollers are stopped by now (try-with-resources); what they published is flushed before exit.
             closeQuietly(sink, http);
+            closed.countDown();
             removeHook(hook);
         }
         return 0;

@@ -2,11 +2,14 @@ package io.flatline.streams.cli;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.flatline.streams.app.FlatlineStreams;
 import io.flatline.streams.app.StreamsSettings;
@@ -44,6 +47,9 @@ public final class StreamsCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** The longest a stop may take: well within Kubernetes' default grace period of 30 s. */
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
+
     /** Runs the streams application alone, without the launcher (as a container or a test's child process does). */
     public static void main(String[] args) {
         System.exit(new picocli.CommandLine(new StreamsCommand()).execute(args));
@@ -55,20 +61,29 @@ public final class StreamsCommand implements Callable<Integer> {
         StreamsSettings settings = new StreamsSettings(config, bootstrapServers, properties, httpAddress(http));
         EngineReferenceModel model = EngineReferenceModel.load(modelConfig);
         CompletableFuture<Void> interrupted = new CompletableFuture<>();
+        CountDownLatch closed = new CountDownLatch(1);
+        // Ctrl-C or SIGTERM: the main thread closes the application (flush, commit, leave the group) while the hook
+        // waits for that, not for the main thread to end: it ends in System.exit, which waits for the hooks.
+        Thread hook = new Thread(() -> {
+            interrupted.complete(null);
+            try {
+                closed.await(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "streams-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         try (FlatlineStreams app = FlatlineStreams.start(settings, modelConfig, model)) {
-            // Ctrl-C: let the main thread close the application (flush, commit, leave the group) before the JVM goes.
-            Thread main = Thread.currentThread();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                interrupted.complete(null);
-                try {
-                    main.join(45_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "streams-shutdown"));
             spec.commandLine().getErr().println("flatline streams: running; Ctrl-C stops it");
             CompletableFuture.anyOf(interrupted, app.stopped()).join();
             return app.stopped().getNow(null) == KafkaStreams.State.ERROR ? 1 : 0;
+        } finally {
+            closed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // The JVM is shutting down, which is how we got here.
+            }
         }
     }
 

@@ -126,6 +126,31 @@ class StreamsScalingTest {
         }
     }
 
+    /**
+     * SIGTERM (what Kubernetes sends, and Ctrl-C) stops the service in seconds, well within the 30 s grace period,
+     * with every prediction of what it had read committed.
+     */
+    @Test
+    void sigtermStopsTheServiceInSecondsWithItsWorkCommitted(KafkaCluster kafka) throws Exception {
+        StreamsFixture fixture = new StreamsFixture(kafka, dir, StreamsFixture.defaultConfig());
+        List<Prediction> predictions = new CopyOnWriteArrayList<>();
+        closing.add(fixture.collect(fixture.topics().predictions(), predictions));
+        Process child = startChild(fixture, "a");
+        try {
+            fixture.sendReadings(DEVICES, 1, 80, 7);
+            int expected = DEVICES.size() * (80 - StreamsFixture.STEPS + 1);
+            await().atMost(Duration.ofSeconds(90)).until(() -> predictions.size() >= expected);
+
+            long asked = System.nanoTime();
+            child.destroy();
+            assertThat(child.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("stopped within 10 s").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(10));
+            assertThat(predictions).hasSize(expected);
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
     private Process startChild(StreamsFixture fixture, String name) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
