@@ -17,7 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,6 +65,7 @@ public final class HttpApi implements AutoCloseable {
     private static final String LOCAL = "/local";
 
     private final HttpServer server;
+    private final ExecutorService executor;
     private final HostInfo bound;
     private HostInfo self;
     private KafkaStreams streams;
@@ -78,11 +81,12 @@ public final class HttpApi implements AutoCloseable {
         this.server = HttpServer.create(bind, 64);
         this.bound = new HostInfo(bind.getHostString(), server.getAddress().getPort());
         this.self = bound;
-        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+        this.executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "flatline-http");
             t.setDaemon(true);
             return t;
-        }));
+        });
+        server.setExecutor(executor);
         server.createContext("/", this::handle);
     }
 
@@ -111,6 +115,7 @@ public final class HttpApi implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -134,13 +139,13 @@ public final class HttpApi implements AutoCloseable {
                 return;
             }
             if (route.equals("/devices")) {
-                respond(exchange, 200, local ? localDevices() : gather("/devices"));
+                respondFleetWide(exchange, local, devices -> devices);
             } else if (route.startsWith("/devices/") && route.length() > "/devices/".length()) {
                 device(exchange, route.substring("/devices/".length()), local);
             } else if (route.equals("/alerts")) {
-                respond(exchange, 200, withOpenAlerts(local ? localDevices() : gather("/devices")));
+                respondFleetWide(exchange, local, HttpApi::withOpenAlerts);
             } else if (route.equals("/fleet")) {
-                respond(exchange, 200, fleet(local ? localDevices() : gather("/devices")));
+                respondFleetWide(exchange, local, HttpApi::fleet);
             } else {
                 respond(exchange, 404, error("no such resource; try /devices, /devices/{id}, /alerts, /fleet, /metrics"));
             }
@@ -181,9 +186,18 @@ public final class HttpApi implements AutoCloseable {
         return out;
     }
 
-    /** Every instance's local part of a route, this one's read directly. */
-    private ArrayNode gather(String route) {
+    /**
+     * A fleet-wide answer made from every instance's devices; if an instance does not answer, a 503 that names it,
+     * never a partial fleet passed off as the whole one.
+     */
+    private void respondFleetWide(HttpExchange exchange, boolean local, UnaryOperator<JsonNode> answer)
+            throws IOException {
+        if (local) {
+            respond(exchange, 200, answer.apply(localDevices()));
+            return;
+        }
         List<JsonNode> devices = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
         for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
             if (!instance.stateStoreNames().contains(StoreNames.HEALTH)) {
                 continue;
@@ -191,24 +205,32 @@ public final class HttpApi implements AutoCloseable {
             if (instance.hostInfo().equals(self)) {
                 localDevices().forEach(devices::add);
             } else {
-                fetch(instance.hostInfo(), route).ifPresent(n -> n.forEach(devices::add));
+                fetch(instance.hostInfo(), "/devices").ifPresentOrElse(n -> n.forEach(devices::add),
+                        () -> missing.add(instance.hostInfo().host() + ":" + instance.hostInfo().port()));
             }
+        }
+        if (!missing.isEmpty()) {
+            ObjectNode body = error("instances holding part of the fleet did not answer: " + String.join(", ", missing));
+            body.set("missing", JSON.valueToTree(missing));
+            respond(exchange, 503, body);
+            return;
         }
         devices.sort(Comparator.comparing(n -> n.path("deviceId").asText()));
         ArrayNode out = JSON.createArrayNode();
         devices.forEach(out::add);
-        return out;
+        respond(exchange, 200, answer.apply(out));
     }
 
     private Optional<JsonNode> fetch(HostInfo host, String route) {
         try {
-            HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(
-                    URI.create("http://" + host.host() + ":" + host.port() + LOCAL + route))
+            // The multi-argument URI quotes what a path may not hold (spaces, %, ?, # in a device id).
+            URI uri = new URI("http", null, host.host(), host.port(), LOCAL + route, null, null);
+            HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(uri)
                     .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = response.body()) {
                 return Optional.of(JSON.readTree(body));
             }
-        } catch (IOException e) {
+        } catch (IOException | java.net.URISyntaxException e) {
             log.warn("Instance {} did not answer {}: {}", host, route, e.toString());
             return Optional.empty();
         } catch (InterruptedException e) {
@@ -217,7 +239,7 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    private static ArrayNode withOpenAlerts(ArrayNode devices) {
+    private static ArrayNode withOpenAlerts(JsonNode devices) {
         ArrayNode out = JSON.createArrayNode();
         devices.forEach(d -> {
             if (d.path("openAlerts").size() > 0) {
@@ -227,7 +249,7 @@ public final class HttpApi implements AutoCloseable {
         return out;
     }
 
-    private static ObjectNode fleet(ArrayNode devices) {
+    private static ObjectNode fleet(JsonNode devices) {
         Map<String, Integer> byKind = new LinkedHashMap<>();
         Map<String, Integer> byDiagnosis = new LinkedHashMap<>();
         int flagged = 0;

@@ -44,11 +44,16 @@ public final class MetricsText {
             boolean first = true;
             for (Map.Entry<String, String> tag : name.tags().entrySet()) {
                 out.append(first ? "" : ",").append(tag.getKey().replace('-', '_')).append("=\"")
-                        .append(tag.getValue().replace("\"", "'")).append('"');
+                        .append(labelValue(tag.getValue())).append('"');
                 first = false;
             }
             out.append("} ").append(value.doubleValue()).append('\n');
         }
         return out.toString();
+    }
+
+    /** A label value as the exposition format writes it: backslash, double quote and line feed escaped. */
+    static String labelValue(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 }

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamsScalingTest {
 
     private static final List<String> DEVICES = List.of("d1", "d2", "d3", "d4", "d5", "d6");
+    private static final String ODD_ID = "press 7 % ?#ü";
 
     @TempDir
     Path dir;
@@ -70,6 +71,7 @@ class StreamsScalingTest {
                 && !second.streams().metadataForLocalThreads().iterator().next().activeTasks().isEmpty());
 
         fixture.sendReadings(DEVICES, 1, 60, 3);
+        fixture.sendReadings(List.of(ODD_ID), 1, 60, 4);
         HttpClient http = HttpClient.newHttpClient();
         for (FlatlineStreams instance : List.of(first, second)) {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
@@ -85,9 +87,45 @@ class StreamsScalingTest {
                     assertThat(one.body()).contains("\"deviceId\" : \"" + device + "\"").contains("\"lastSeq\" : 60");
                 });
             }
-            assertThat(get(http, instance.httpPort(), "/fleet").body()).contains("\"devices\" : 6");
+            assertThat(get(http, instance.httpPort(), "/fleet").body()).contains("\"devices\" : 7");
             assertThat(get(http, instance.httpPort(), "/devices/nope").statusCode()).isEqualTo(404);
+            // An id with a space, %, ?, # and non-ASCII letters, wherever its partition is.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                HttpResponse<String> odd = get(http, instance.httpPort(), "/devices/" + ODD_ID);
+                assertThat(odd.statusCode()).isEqualTo(200);
+                assertThat(odd.body()).contains("\"lastSeq\" : 60");
+            });
         }
+    }
+
+    /** A fleet-wide answer with an instance that does not answer says so, and which: never a partial fleet as whole. */
+    @Test
+    void aFleetWideAnswerNamesTheInstanceThatDidNotAnswer(KafkaCluster kafka) throws Exception {
+        StreamsFixture fixture = new StreamsFixture(kafka, dir, StreamsFixture.defaultConfig());
+        FlatlineStreams first = start(fixture, "a");
+        // The second advertises an address where nothing listens, as an instance whose API is down would be.
+        int nobody;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            nobody = socket.getLocalPort();
+        }
+        Map<String, String> unreachable = new java.util.HashMap<>(fixture.instance("b"));
+        unreachable.put("application.server", "127.0.0.1:" + nobody);
+        ModelConfig config = ModelConfig.load(fixture.configFile);
+        FlatlineStreams second = FlatlineStreams.start(new StreamsSettings(fixture.configFile,
+                fixture.kafka.bootstrapServers(), unreachable, Optional.of(new InetSocketAddress("127.0.0.1", 0))),
+                config, EngineReferenceModel.load(config));
+        closing.add(second);
+        await().atMost(Duration.ofSeconds(90)).until(() -> first.streams().state() == KafkaStreams.State.RUNNING
+                && second.streams().state() == KafkaStreams.State.RUNNING
+                && !second.streams().metadataForLocalThreads().iterator().next().activeTasks().isEmpty());
+        fixture.sendReadings(DEVICES, 1, 60, 8);
+
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            HttpResponse<String> fleet = get(http, first.httpPort(), "/fleet");
+            assertThat(fleet.statusCode()).isEqualTo(503);
+            assertThat(fleet.body()).contains("127.0.0.1:" + nobody).contains("\"missing\"");
+        });
     }
 
     @Test
@@ -167,7 +205,7 @@ class StreamsScalingTest {
     }
 
     private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        return http.send(HttpRequest.newBuilder(new URI("http", null, "127.0.0.1", port, path, null, null)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }
