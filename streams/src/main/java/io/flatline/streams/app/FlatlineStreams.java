@@ -2,10 +2,12 @@ package io.flatline.streams.app;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
@@ -56,7 +58,7 @@ public final class FlatlineStreams implements AutoCloseable {
         Properties props = settings.streamsProperties();
         props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueProcessingExceptionHandler.class.getName());
-        provisionTopics(settings, topics, props);
+        LocalStateIdentity identity = provisionTopics(settings, topics, props);
         HttpApi http = null;
         if (settings.http().isPresent()) {
             try {
@@ -78,6 +80,7 @@ public final class FlatlineStreams implements AutoCloseable {
                 stopped.complete(now);
             }
         });
+        startAfreshOnAnotherClustersState(streams, props, identity);
         streams.start();
         if (http != null) {
             http.serve(streams, new DeviceViews(model.outputScale(), model.outputZeroPoint()),
@@ -102,7 +105,8 @@ public final class FlatlineStreams implements AutoCloseable {
         }
     }
 
-    private static void provisionTopics(StreamsSettings settings, Topics topics, Properties props) {
+    /** Creates the topics that are missing; returns what the application reads, as local state must match it. */
+    private static LocalStateIdentity provisionTopics(StreamsSettings settings, Topics topics, Properties props) {
         Map<String, Object> adminProps = new java.util.HashMap<>();
         props.forEach((k, v) -> adminProps.put(k.toString(), v));
         adminProps.keySet().retainAll(AdminClientConfig.configNames());
@@ -112,7 +116,28 @@ public final class FlatlineStreams implements AutoCloseable {
             if (!created.isEmpty()) {
                 log.info("Created topics {}", created);
             }
+            return LocalStateIdentity.of(admin, List.of(topics.sensorReadings().name(),
+                    topics.boardInferences().name()));
         }
+    }
+
+    /**
+     * Local state built from another cluster, or from input topics since created anew, is wiped before the
+     * application starts (Kafka Streams' {@code cleanUp}), so that every store is rebuilt from this cluster.
+     */
+    private static void startAfreshOnAnotherClustersState(KafkaStreams streams, Properties props,
+                                                          LocalStateIdentity identity) {
+        Path file = LocalStateIdentity.file(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG,
+                StreamsConfig.configDef().defaultValues().get(StreamsConfig.STATE_DIR_CONFIG).toString())),
+                props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
+        Optional<LocalStateIdentity> built = LocalStateIdentity.read(file);
+        if (built.isPresent() && !built.get().equals(identity)) {
+            log.warn("The local state in {} was built from cluster {} and topics {}, not from this cluster {} and"
+                    + " topics {}: starting afresh from this cluster's changelogs", file.getParent(),
+                    built.get().clusterId(), built.get().topicIds(), identity.clusterId(), identity.topicIds());
+            streams.cleanUp();
+        }
+        identity.write(file);
     }
 
     public KafkaStreams streams() {
