@@ -145,23 +145,30 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
             case APPENDED -> { }
         }
         ReferenceState next = stored.withReading(step.state(), reading.getValues());
-        if (step.predictionDue()) {
-            // Keyed once: every Record copy copies its headers, and a reading with a key is the common case.
-            next = predict(device, held, next, state, record.key() != null ? record : record.withKey(device));
+        if (!step.predictionDue()) {
+            save(device, held, next);
+            return;
         }
-        save(device, held, next);
+        Prediction prediction = predict(device, held, next);
+        RunDetector.Result run = followReference(next, prediction);
+        // The state first, the outputs once it is certain: a reading that fails before this line leaves neither.
+        save(device, held, next.withRun(run.state()));
+        // Keyed once: every Record copy copies its headers, and a reading with a key is the common case.
+        Record<String, SensorReading> in = record.key() != null ? record : record.withKey(device);
+        context.forward(in.withValue(prediction), FlatlineTopology.WRITE);
+        byte[] window = next.window().window();
+        context.forward(in.withValue(new ReferenceOutcome(prediction,
+                run.stuck().because(() -> saturation(run.stuck(), state, window)),
+                run.stale().because(() -> Diagnoser.staleReadings(run.stale().runLength())))),
+                FlatlineTopology.MONITOR);
     }
 
     private boolean usable(SensorReading reading) {
         return config.window().onBadQuality() == BadQualityPolicy.USE && reading.getValues().size() == model.channels();
     }
 
-    /**
-     * Runs the reference on the window and follows its output; returns the state with the detector's run.
-     * {@code in} is keyed by the device.
-     */
-    private ReferenceState predict(String device, Device held, ReferenceState current, WindowState previous,
-                                   Record<String, SensorReading> in) {
+    /** Runs the reference on the device's full window: the prediction, not yet judged by the detector. */
+    private Prediction predict(String device, Device held, ReferenceState current) {
         WindowState state = current.window();
         byte[] window = state.window();
         boolean slid = state.appended() > state.size();
@@ -175,24 +182,17 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
                 ByteBuffer.wrap(netOut), dequantizer.view(netOut), labels[OutputComparison.top1(netOut)],
                 held.levels.levels(window, newRows));
         counters.predictions.incrementAndGet();
-        context.forward(in.withValue(prediction), FlatlineTopology.WRITE);
-        return followReference(current, prediction, previous, window, in);
+        return prediction;
     }
 
     /**
-     * Moves the reference's detector on by the window and hands the monitor what it says; the monitor owns every
-     * alarm of the device, the reference's and the board's, so that one cause makes one episode.
+     * Moves the reference's detector on by the window. What it says goes to the monitor, which owns every alarm of
+     * the device, the reference's and the board's, so that one cause makes one episode.
      */
-    private ReferenceState followReference(ReferenceState current, Prediction prediction, WindowState previous,
-                                           byte[] window, Record<String, SensorReading> in) {
-        byte[] netOut = prediction.getNetOut().array();
-        RunDetector.Result result = RunDetector.observe(current.run(),
-                new RunDetector.Observation(prediction.getWindowEndSeq(), netOut, prediction.getInputCrc32(),
-                        current.steadyReadings()), config.detector());
-        Activity stuck = result.stuck().because(() -> saturation(result.stuck(), previous, window));
-        Activity stale = result.stale().because(() -> Diagnoser.staleReadings(result.stale().runLength()));
-        context.forward(in.withValue(new ReferenceOutcome(prediction, stuck, stale)), FlatlineTopology.MONITOR);
-        return current.withRun(result.state());
+    private RunDetector.Result followReference(ReferenceState current, Prediction prediction) {
+        return RunDetector.observe(current.run(), new RunDetector.Observation(prediction.getWindowEndSeq(),
+                prediction.getNetOut().array(), prediction.getInputCrc32(), current.steadyReadings()),
+                config.detector());
     }
 
     /** Why the reference's output flatlined: the model, traced layer by layer over the last two windows. */

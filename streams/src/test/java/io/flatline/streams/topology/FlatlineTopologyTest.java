@@ -55,6 +55,7 @@ class FlatlineTopologyTest {
     private TestOutputTopic<String, BoardComparison> comparisons;
     private TestOutputTopic<String, DeviceHealth> health;
     private PipelineCounters counters;
+    private WindowSumModel model;
 
     private void start(int stride, WindowPolicy.GapPolicy gap, boolean frozenModel) {
         ModelConfig config = new ModelConfig(Path.of("test.tflite"), io.flatline.model.arith.Arithmetic.LITERT,
@@ -66,8 +67,8 @@ class FlatlineTopologyTest {
         Properties props = new StreamsSettings(Path.of("flatline.yaml"), "unused:9092", java.util.Map.of(),
                 java.util.Optional.empty()).streamsProperties();
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(new FlatlineTopology(topics, config,
-                new WindowSumModel(SIZE, CHANNELS, frozenModel), counters).build(), props);
+        model = new WindowSumModel(SIZE, CHANNELS, frozenModel);
+        driver = new TopologyTestDriver(new FlatlineTopology(topics, config, model, counters).build(), props);
         readings = input(topics.sensorReadings());
         boards = input(topics.boardInferences());
         predictions = output(topics.predictions());
@@ -162,6 +163,32 @@ class FlatlineTopologyTest {
         DeviceHealth latest = health.readValuesToList().stream().reduce((x, y) -> y).orElseThrow();
         assertThat(latest.getOpenAlerts()).containsExactly("STUCK_OUTPUT");
         assertThat(latest.getDiagnosis()).isEqualTo("MODEL_SATURATION");
+    }
+
+    /**
+     * A reading whose handling fails after its prediction is computed leaves the reference consistent: its state is
+     * saved before anything goes out, so the next readings go on from it (no gap, no window started again).
+     */
+    @Test
+    void aFailureAfterThePredictionLeavesTheReferencesStateSaved() {
+        start(1, WindowPolicy.GapPolicy.RESET, true);
+        model.failEvidenceOnce();
+        int failures = 0;
+        for (long seq = 1; seq <= 20; seq++) {
+            try {
+                reading("d1", seq, seq * 3 % 11, seq * 5 % 7);
+            } catch (RuntimeException e) {
+                failures++;
+            }
+        }
+        assertThat(failures).as("the stuck output's first window (8), whose evidence failed").isEqualTo(1);
+        // Window 8's own output went with its failed record; window 9 and on follow from its saved state. Had the
+        // state not been saved, reading 9 would have looked like a gap after 7 and started the window again.
+        assertThat(predictions.readValuesToList()).extracting(Prediction::getWindowEndSeq)
+                .containsSubsequence(java.util.stream.LongStream.rangeClosed(9, 20).boxed().toList())
+                .contains(4L, 5L, 6L, 7L);
+        assertThat(alerts.readValuesToList()).filteredOn(a -> a.getKind() == AlertKind.STUCK_OUTPUT)
+                .singleElement().satisfies(a -> assertThat(a.getEvidence()).contains("every layer constant"));
     }
 
     @Test

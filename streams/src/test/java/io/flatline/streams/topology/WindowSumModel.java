@@ -12,6 +12,7 @@ final class WindowSumModel implements ReferenceModel {
     private final int timeSteps;
     private final int channels;
     private final boolean frozen;
+    private boolean failEvidence;
 
     WindowSumModel(int timeSteps, int channels, boolean frozen) {
         this.timeSteps = timeSteps;
@@ -78,8 +79,17 @@ final class WindowSumModel implements ReferenceModel {
         };
     }
 
+    /** The next call of {@link #saturationEvidence} fails, as a bug in gathering the evidence would. */
+    void failEvidenceOnce() {
+        failEvidence = true;
+    }
+
     @Override
     public String saturationEvidence(byte[] previousWindow, byte[] window) {
+        if (failEvidence) {
+            failEvidence = false;
+            throw new IllegalStateException("the evidence could not be gathered");
+        }
         return "every layer constant";
     }
 }
