@@ -66,8 +66,10 @@ public final class BoardMonitor {
             ByteBuffer out = bi.getNetOut().duplicate();
             byte[] bytes = new byte[out.remaining()];
             out.get(bytes);
-            return new Pending(bi.getTimestamp().toEpochMilli(), bi.getInferenceCount(), bi.getWindowEndSeq(),
-                    bi.getInputCrc32(), bytes, newestReferenceSeq);
+            // A CRC-32 written as a signed 32-bit value is the same CRC: it is kept as the unsigned one.
+            Long crc = bi.getInputCrc32() == null ? null : bi.getInputCrc32() & 0xFFFF_FFFFL;
+            return new Pending(bi.getTimestamp().toEpochMilli(), bi.getInferenceCount(), bi.getWindowEndSeq(), crc,
+                    bytes, newestReferenceSeq);
         }
     }
 
@@ -157,7 +159,7 @@ public final class BoardMonitor {
 
     private static Resolution resolve(Pending p, References refs, Settings settings) {
         Long end = p.windowEndSeq();
-        Long crc = p.inputCrc32() == null ? null : p.inputCrc32() & 0xFFFF_FFFFL;
+        Long crc = p.inputCrc32();
         if (end == null) {
             // Nothing to align with: the newest window with the same input, while one can still come.
             Optional<Reference> same = crc == null ? Optional.empty() : refs.byCrc(crc);
@@ -192,7 +194,7 @@ public final class BoardMonitor {
                                 List<BoardComparison> comparisons, List<Signal> signals) {
         long seq = match.map(m -> m.reference().seq())
                 .orElse(p.windowEndSeq() != null ? p.windowEndSeq() : p.inferenceCount());
-        long inputKey = p.inputCrc32() != null ? p.inputCrc32() & 0xFFFF_FFFFL
+        long inputKey = p.inputCrc32() != null ? p.inputCrc32()
                 : match.map(m -> m.reference().crc()).orElse(RunDetector.UNKNOWN_INPUT);
         long time = p.timestamp();
 
@@ -224,12 +226,12 @@ public final class BoardMonitor {
             agreement = agreement.add(p.netOut(), ref.netOut());
 
             divergence = divergence.observe(diff > settings.toleranceLsb(), seq, diff, settings.divergenceRun(),
-                    settings.divergenceRun()).run();
+                    settings.divergenceRun());
             ConditionRun d = divergence;
             diverging = holding(d, p.netOut(), () -> Diagnoser.divergence(d.holding(), d.worst(),
                     settings.toleranceLsb(), inputMatch));
             mismatch = mismatch.observe(Boolean.FALSE.equals(inputMatch), seq, 0, settings.divergenceRun(),
-                    settings.divergenceRun()).run();
+                    settings.divergenceRun());
             ConditionRun m = mismatch;
             mismatching = holding(m, p.netOut(), () -> Diagnoser.inputMismatch(m.holding()));
         }

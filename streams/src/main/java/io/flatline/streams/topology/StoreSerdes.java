@@ -101,9 +101,10 @@ final class StoreSerdes {
         bytes(out, recent.outputs());
         out.write(recent.inputMoved());
         out.writeLong(recent.count());
-        out.writeBoolean(recent.anchor() != null);
-        if (recent.anchor() != null) {
-            bytes(out, recent.anchor());
+        byte[] anchor = recent.anchor();
+        out.writeBoolean(anchor != null);
+        if (anchor != null) {
+            bytes(out, anchor);
         }
         out.writeInt(recent.near());
     }

@@ -52,10 +52,14 @@ class StreamsScalingTest {
     }
 
     private FlatlineStreams start(StreamsFixture fixture, String name) throws Exception {
+        return start(fixture, fixture.instance(name));
+    }
+
+    private FlatlineStreams start(StreamsFixture fixture, Map<String, String> properties) throws Exception {
         ModelConfig config = ModelConfig.load(fixture.configFile);
         FlatlineStreams app = FlatlineStreams.start(new StreamsSettings(fixture.configFile,
-                fixture.kafka.bootstrapServers(), fixture.instance(name),
-                Optional.of(new InetSocketAddress("127.0.0.1", 0))), config, EngineReferenceModel.load(config));
+                fixture.kafka.bootstrapServers(), properties, Optional.of(new InetSocketAddress("127.0.0.1", 0))),
+                config, EngineReferenceModel.load(config));
         closing.add(app);
         return app;
     }
@@ -110,11 +114,7 @@ class StreamsScalingTest {
         }
         Map<String, String> unreachable = new java.util.HashMap<>(fixture.instance("b"));
         unreachable.put("application.server", "127.0.0.1:" + nobody);
-        ModelConfig config = ModelConfig.load(fixture.configFile);
-        FlatlineStreams second = FlatlineStreams.start(new StreamsSettings(fixture.configFile,
-                fixture.kafka.bootstrapServers(), unreachable, Optional.of(new InetSocketAddress("127.0.0.1", 0))),
-                config, EngineReferenceModel.load(config));
-        closing.add(second);
+        FlatlineStreams second = start(fixture, unreachable);
         await().atMost(Duration.ofSeconds(90)).until(() -> first.streams().state() == KafkaStreams.State.RUNNING
                 && second.streams().state() == KafkaStreams.State.RUNNING
                 && !second.streams().metadataForLocalThreads().iterator().next().activeTasks().isEmpty());

@@ -14,16 +14,12 @@ class ConditionRunTest {
         String pattern = "HHHHHHfHfffHHHff";
         for (int i = 0; i < pattern.length(); i++) {
             boolean holds = Character.toUpperCase(pattern.charAt(i)) == 'H';
-            ConditionRun.Step step = run.observe(holds, i, i, 3, 3);
-            run = step.run();
-            if (step.edge() != ConditionRun.Edge.NONE) {
-                lengths.add(step.run().length());
+            ConditionRun next = run.observe(holds, i, i, 3, 3);
+            if (next.open() != run.open()) {
+                lengths.add(next.length());
             }
-            edges.append(switch (step.edge()) {
-                case RAISED -> 'R';
-                case CLEARED -> 'C';
-                case NONE -> '.';
-            });
+            edges.append(next.open() == run.open() ? '.' : next.open() ? 'R' : 'C');
+            run = next;
         }
         // Three in a row raise; a single failure in between does not clear; three failures in a row do.
         assertThat(edges).hasToString("..R.......C..R..");
