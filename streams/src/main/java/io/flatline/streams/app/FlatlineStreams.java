@@ -117,7 +117,7 @@ public final class FlatlineStreams implements AutoCloseable {
                 log.info("Created topics {}", created);
             }
             return LocalStateIdentity.of(admin, List.of(topics.sensorReadings().name(),
-                    topics.boardInferences().name()));
+                    topics.boardInferences().name()), Duration.ofSeconds(30));
         }
     }
 

@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Which cluster and which input topics an instance's local state was built from: the cluster id and the input
@@ -30,22 +32,39 @@ import org.apache.kafka.clients.admin.TopicDescription;
  */
 record LocalStateIdentity(String clusterId, Map<String, String> topicIds) {
 
+    /** Between two questions about a topic the brokers did not know yet; its metadata spreads within milliseconds. */
+    private static final long RETRY_BACKOFF_MS = 100;
+
     LocalStateIdentity {
         topicIds = Map.copyOf(new TreeMap<>(topicIds));
     }
 
-    /** The identity of what the application reads now. */
-    static LocalStateIdentity of(Admin admin, List<String> inputTopics) {
+    /**
+     * The identity of what the application reads now. A topic created a moment ago may not be known to every broker
+     * yet (its metadata spreads asynchronously), so an unknown topic is asked for again until {@code patience} runs
+     * out; only then is it an error, naming the topics.
+     */
+    static LocalStateIdentity of(Admin admin, List<String> inputTopics, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
         try {
-            String cluster = admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
-            Map<String, TopicDescription> topics = admin.describeTopics(inputTopics).allTopicNames()
-                    .get(30, TimeUnit.SECONDS);
-            Map<String, String> ids = new TreeMap<>();
-            topics.forEach((name, description) -> ids.put(name, description.topicId().toString()));
-            return new LocalStateIdentity(cluster, ids);
+            String cluster = admin.describeCluster().clusterId().get(patience.toMillis(), TimeUnit.MILLISECONDS);
+            while (true) {
+                try {
+                    Map<String, TopicDescription> topics = admin.describeTopics(inputTopics).allTopicNames()
+                            .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    Map<String, String> ids = new TreeMap<>();
+                    topics.forEach((name, description) -> ids.put(name, description.topicId().toString()));
+                    return new LocalStateIdentity(cluster, ids);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    TimeUnit.MILLISECONDS.sleep(RETRY_BACKOFF_MS);
+                }
+            }
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Cannot read the cluster's and the input topics' ids: " + e.getMessage(),
-                    e);
+            throw new IllegalStateException("Cannot read the cluster's and the input topics' ids " + inputTopics
+                    + " within " + patience.toSeconds() + " s: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while reading the cluster's id", e);
