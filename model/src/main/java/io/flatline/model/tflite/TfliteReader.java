@@ -90,7 +90,7 @@ public final class TfliteReader {
                         + type + " need " + elements * type.bytes());
             }
         }
-        return new TensorDef(index, name, shape, type, q, data);
+        return new TensorDef(index, name, shape, type, q, data, t.u8(5, "is_variable", 0) != 0);
     }
 
     private static byte[] readBuffer(FlatBufferReader fb, Table b, String what) throws ModelFormatException {

@@ -30,6 +30,9 @@ public final class TfliteWriter {
                 tensor.i32(2, buffers.size());
                 buffers.add(new Table().set(0, new Bytes(t.data(), 16)));
             }
+            if (t.variable()) {
+                tensor.u8(5, 1);
+            }
             Quantization q = t.quantization();
             if (q.isPresent()) {
                 tensor.set(4, new Table()
