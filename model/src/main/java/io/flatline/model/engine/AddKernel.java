@@ -8,33 +8,10 @@ import io.flatline.model.tflite.TensorDef;
  * ADD of two int8 tensors with broadcasting. Both arithmetics rescale the operands to a common
  * fixed-point scale and back, but with different multipliers and roundings.
  */
-final class AddKernel implements Kernel {
-    /** One element: the two raw levels to the output level before the activation clamp. */
-    private interface Rule {
-        int apply(int a, int b);
-    }
+final class AddKernel {
+    private AddKernel() {}
 
-    private final int a;
-    private final int b;
-    private final int out;
-    private final int[] indexA;
-    private final int[] indexB;
-    private final int min;
-    private final int max;
-    private final Rule rule;
-
-    private AddKernel(int a, int b, int out, int[][] index, int min, int max, Rule rule) {
-        this.a = a;
-        this.b = b;
-        this.out = out;
-        this.indexA = index[0];
-        this.indexB = index[1];
-        this.min = min;
-        this.max = max;
-        this.rule = rule;
-    }
-
-    static AddKernel of(Arithmetic arithmetic, int a, int b, int out, TensorDef ta, TensorDef tb, TensorDef to,
+    static Kernel of(Arithmetic arithmetic, int a, int b, int out, TensorDef ta, TensorDef tb, TensorDef to,
             int[][] index, int min, int max) {
         float sa = ta.quantization().scale(0);
         float sb = tb.quantization().scale(0);
@@ -42,17 +19,17 @@ final class AddKernel implements Kernel {
         int za = ta.quantization().zeroPoint(0);
         int zb = tb.quantization().zeroPoint(0);
         int zo = to.quantization().zeroPoint(0);
-        Rule rule = arithmetic == Arithmetic.LITERT
+        BinaryKernel.Rule rule = arithmetic == Arithmetic.LITERT
                 ? xnnpack(sa, za, sb, zb, so, zo)
                 : reference(sa, za, sb, zb, so, zo);
-        return new AddKernel(a, b, out, index, min, max, rule);
+        return new BinaryKernel(a, b, out, index, min, max, rule);
     }
 
     /**
      * XNNPACK's qs8 add: both ratios to the output scale become integer multipliers of about 21 bits
      * sharing one shift, and the sum is shifted back with a rounding bias (ties toward +infinity).
      */
-    private static Rule xnnpack(float sa, int za, float sb, int zb, float so, int zo) {
+    private static BinaryKernel.Rule xnnpack(float sa, int za, float sb, int zb, float so, int zo) {
         float ra = sa / so;
         float rb = sb / so;
         float maxRatio = Math.max(Math.abs(ra), Math.abs(rb));
@@ -68,7 +45,7 @@ final class AddKernel implements Kernel {
     }
 
     /** TFLite Micro's reference add: operands shifted left by 20 and scaled to twice the larger scale. */
-    private static Rule reference(float sa, int za, float sb, int zb, float so, int zo) {
+    private static BinaryKernel.Rule reference(float sa, int za, float sb, int zb, float so, int zo) {
         final int leftShift = 20;
         double twiceMax = 2 * (double) Math.max(sa, sb);
         FixedPoint.Multiplier ma = FixedPoint.quantizeMultiplier((double) sa / twiceMax);
@@ -84,16 +61,5 @@ final class AddKernel implements Kernel {
     private static int smallerThanOne(int x, FixedPoint.Multiplier m) {
         return FixedPoint.roundingDivideByPot(
                 FixedPoint.saturatingRoundingDoublingHighMul(x, m.multiplier()), -m.shift());
-    }
-
-    @Override
-    public void run(Object[] slots) {
-        byte[] x = (byte[]) slots[a];
-        byte[] y = (byte[]) slots[b];
-        byte[] z = (byte[]) slots[out];
-        for (int i = 0; i < z.length; i++) {
-            int q = rule.apply(x[indexA[i]], y[indexB[i]]);
-            z[i] = (byte) Math.max(min, Math.min(max, Math.max(-128, Math.min(127, q))));
-        }
     }
 }

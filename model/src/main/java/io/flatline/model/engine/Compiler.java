@@ -161,6 +161,11 @@ final class Compiler {
             case FULLY_CONNECTED -> fullyConnected(op);
             case SOFTMAX -> softmax(op);
             case ADD -> add(op);
+            case MUL -> MulKernel.prepare(op, checks);
+            case PAD, PADV2 -> PadKernel.prepare(op, checks);
+            case TRANSPOSE -> TransposeKernel.prepare(op, checks);
+            case CONCATENATION -> ConcatenationKernel.prepare(op, checks);
+            case STRIDED_SLICE -> StridedSliceKernel.prepare(op, checks);
             case QUANTIZE -> quantize(op);
             case DEQUANTIZE -> dequantize(op);
             case UNKNOWN -> {

@@ -115,6 +115,38 @@ class OperatorTest {
     }
 
     @Test
+    void mulRoundsTiesToEvenInXnnpackAndWithGemmlowpsNudgeInTheReference() throws Exception {
+        Graph g = new Graph();
+        Quantization half = Quantization.perTensor(0.5f, 0);
+        int a = g.tensor("a", TensorType.INT8, half, null, 1, 6);
+        int b = g.tensor("b", TensorType.INT8, half, new byte[] {1}, 1);
+        int y = g.tensor("y", TensorType.INT8, half, null, 1, 6);
+        g.op(BuiltinOperator.MUL, new Options.Mul(Activation.NONE), new int[] {a, b}, y);
+        // Each level times 0.5·0.5/0.5 = 0.5: 0.5, 1.5, 2.5, -0.5, -1.5, and 127·0.5 = 63.5.
+        byte[] in = {1, 3, 5, -1, -3, 127};
+        // XNNPACK: float product times 0.5, round to nearest even.
+        assertThat(run(g, a, y, Arithmetic.LITERT, in)).containsExactly(0, 2, 2, 0, -2, 64);
+        // Reference: multiplier 2^30 with shift 0, so only the doubling high multiply rounds:
+        // (p·2^30 + 2^30) / 2^31 for p ≥ 0 (ties up), (p·2^30 + 1 − 2^30) / 2^31 truncated for p < 0 (ties toward 0).
+        assertThat(run(g, a, y, Arithmetic.TFLM, in)).containsExactly(1, 2, 3, 0, -1, 64);
+    }
+
+    @Test
+    void mulBroadcastsSubtractsZeroPointsAndClamps() throws Exception {
+        Graph g = new Graph();
+        int a = g.tensor("a", TensorType.INT8, Quantization.perTensor(1f, 1), null, 2, 3);
+        int b = g.tensor("b", TensorType.INT8, Quantization.perTensor(1f, -1), new byte[] {1, -2}, 2, 1);
+        int y = g.tensor("y", TensorType.INT8, Quantization.perTensor(1f, 3), null, 2, 3);
+        g.op(BuiltinOperator.MUL, new Options.Mul(Activation.RELU), new int[] {a, b}, y);
+        // Rows (a − 1)·(b + 1) with b's rows 2 and −1: [0, 2, 252] → +3 → [3, 5, 127 (clamped)];
+        // [−3, −4, 20] → +3 → [0, −1, 23], RELU keeps levels ≥ zero point 3: [3, 3, 23].
+        for (Arithmetic ar : Arithmetic.values()) {
+            assertThat(run(g, a, y, ar, new byte[] {1, 2, 127, 4, 5, -19})).as(ar.name())
+                    .containsExactly(3, 5, 127, 3, 3, 23);
+        }
+    }
+
+    @Test
     void fullyConnectedWithRelu6() throws Exception {
         Graph g = new Graph();
         int x = g.tensor("x", TensorType.INT8, Quantization.perTensor(0.5f, -2), null, 1, 2);

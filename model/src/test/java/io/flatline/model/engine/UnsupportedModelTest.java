@@ -27,8 +27,8 @@ class UnsupportedModelTest {
         assertThatThrownBy(() -> Model.load(TfliteWriter.write(g.model(x, z))))
                 .isInstanceOf(UnsupportedModelException.class)
                 .hasMessageStartingWith("operator #1 HARD_SWISH is not supported")
-                .hasMessageContaining("Supported: operators ADD, AVERAGE_POOL_2D, CONV_2D")
-                .hasMessageContaining("QUANTIZE");
+                .hasMessageContaining("Supported: operators ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D")
+                .hasMessageContaining("MUL").hasMessageContaining("PADV2").hasMessageContaining("QUANTIZE");
     }
 
     @Test
