@@ -166,6 +166,7 @@ final class Compiler {
             case TRANSPOSE -> TransposeKernel.prepare(op, checks);
             case CONCATENATION -> ConcatenationKernel.prepare(op, checks);
             case STRIDED_SLICE -> StridedSliceKernel.prepare(op, checks);
+            case LOGISTIC, TANH -> LookupKernel.prepare(op, checks);
             case QUANTIZE -> quantize(op);
             case DEQUANTIZE -> dequantize(op);
             case UNKNOWN -> {

@@ -146,6 +146,53 @@ class OperatorTest {
         }
     }
 
+    private static byte[] lookup(BuiltinOperator op, Quantization in, Arithmetic a, byte... levels) throws Exception {
+        Graph g = new Graph();
+        int x = g.tensor("x", TensorType.INT8, in, null, 1, levels.length);
+        Quantization out = op == BuiltinOperator.LOGISTIC
+                ? Quantization.perTensor(1f / 256, -128)
+                : Quantization.perTensor(1f / 128, 0);
+        int y = g.tensor("y", TensorType.INT8, out, null, 1, levels.length);
+        g.op(op, new Options.None(), new int[] {x}, y);
+        return run(g, x, y, a, levels);
+    }
+
+    @Test
+    void logisticAndTanhAtZeroOneAndBeyondTheReferenceRadius() throws Exception {
+        // Scale 1/16: the reference's Q4.27 multiplier is 2^30 with shift 24, its radius 15·2^27/2^24 = 120.
+        // Level 16 is 1.0: logistic 0.7311·256 = 187.15 → 187 − 128 = 59; tanh 0.7616·128 = 97.48 → 97.
+        // Levels ±120 saturate in the reference; in LiteRT logistic(±7.5) rounds to 256 → 127 and to 0 → −128.
+        Quantization sixteenth = Quantization.perTensor(1f / 16, 0);
+        for (Arithmetic a : Arithmetic.values()) {
+            assertThat(lookup(BuiltinOperator.LOGISTIC, sixteenth, a, (byte) 0, (byte) 16, (byte) 120, (byte) -120))
+                    .as(a.name()).containsExactly(0, 59, 127, -128);
+            assertThat(lookup(BuiltinOperator.TANH, sixteenth, a, (byte) 0, (byte) 16, (byte) 120, (byte) -120))
+                    .as(a.name()).containsExactly(0, 97, 127, -128);
+        }
+    }
+
+    @Test
+    void litertRoundsTheFunctionToFloatBeforeScalingAndTiesToEven() throws Exception {
+        // tanh((22 + 74)·0.005348804) = 0.4726562413 in double, 0.47265625 = 60.5/128 as a float: to even, 60.
+        assertThat(lookup(BuiltinOperator.TANH, Quantization.perTensor(0.005348804f, -74), Arithmetic.LITERT,
+                (byte) 22)).containsExactly(60);
+        // logistic((−18 − 5)·0.00714922) = 0.4589843572 in double, the float below 117.5/256: 117 → −11
+        // (evaluated in float, 1/(1 + expf(x)) lands on 117.5 exactly and would round to 118).
+        assertThat(lookup(BuiltinOperator.LOGISTIC, Quantization.perTensor(0.00714922f, 5), Arithmetic.LITERT,
+                (byte) -18)).containsExactly(-11);
+    }
+
+    @Test
+    void logisticRefusesAnOutputQuantizationOtherThanItsOwn() {
+        Graph g = new Graph();
+        int x = g.tensor("x", TensorType.INT8, UNIT, null, 1, 3);
+        int y = g.tensor("y", TensorType.INT8, UNIT, null, 1, 3);
+        g.op(BuiltinOperator.LOGISTIC, new Options.None(), new int[] {x}, y);
+        assertThatThrownBy(() -> Model.load(TfliteWriter.write(g.model(x, y))))
+                .hasMessageStartingWith("operator #0 LOGISTIC: output tensor #1 \"y\" INT8[1, 3] has scale 1.0 zero "
+                        + "point 0; int8 LOGISTIC requires scale 1/256 and zero point -128");
+    }
+
     @Test
     void fullyConnectedWithRelu6() throws Exception {
         Graph g = new Graph();
