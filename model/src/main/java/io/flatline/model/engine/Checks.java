@@ -105,6 +105,15 @@ final class Checks {
         return true;
     }
 
+    /**
+     * What PAD, TRANSPOSE and STRIDED_SLICE ask first: {@code inputs} inputs, one output, and an int8
+     * activation in and out with one quantization.
+     */
+    boolean movesLevels(OperatorDef op, int inputs) {
+        return arity(op, inputs, inputs, 1) && int8Activation(op, input(op, 0)) && int8Activation(op, output(op))
+                && sameQuantization(op, input(op, 0), output(op));
+    }
+
     boolean activationSupported(OperatorDef op, Options.Activation a) {
         if (a == Options.Activation.TANH || a == Options.Activation.SIGN_BIT) {
             return refuse(op, "fused activation " + a + " is not supported (NONE, RELU, RELU_N1_TO_1, RELU6 are)");

@@ -26,14 +26,11 @@ final class PadKernel implements Kernel {
 
     static Kernel prepare(OperatorDef op, Checks c) {
         boolean v2 = op.op() == BuiltinOperator.PADV2;
-        if (!c.arity(op, v2 ? 3 : 2, v2 ? 3 : 2, 1)) {
+        if (!c.movesLevels(op, v2 ? 3 : 2)) {
             return null;
         }
         TensorDef x = c.input(op, 0);
         TensorDef y = c.output(op);
-        if (!c.int8Activation(op, x) || !c.int8Activation(op, y) || !c.sameQuantization(op, x, y)) {
-            return null;
-        }
         TensorDef p = c.input(op, 1);
         int[] pads = c.constantInts(op, p, "paddings");
         if (pads == null) {

@@ -21,6 +21,11 @@ final class StridedCopy {
         this.dstStrides = dstStrides.clone();
     }
 
+    /** The kernel of an operator that is this one copy from its input to its output. */
+    static Kernel between(int in, int out, StridedCopy copy) {
+        return slots -> copy.run((byte[]) slots[in], (byte[]) slots[out]);
+    }
+
     /** Row-major strides of a dense tensor of this shape. */
     static int[] strides(int[] shape) {
         int[] s = new int[shape.length];

@@ -11,27 +11,16 @@ import java.util.Arrays;
  * to the axis, a shrunk axis taking one element); ellipsis and new-axis masks and the offset flag are
  * refused by name.
  */
-final class StridedSliceKernel implements Kernel {
-    private final int in;
-    private final int out;
-    private final StridedCopy copy;
-
-    private StridedSliceKernel(int in, int out, StridedCopy copy) {
-        this.in = in;
-        this.out = out;
-        this.copy = copy;
-    }
+final class StridedSliceKernel {
+    private StridedSliceKernel() {}
 
     static Kernel prepare(OperatorDef op, Checks c) {
-        if (!c.arity(op, 4, 4, 1)) {
+        if (!c.movesLevels(op, 4)) {
             return null;
         }
         TensorDef x = c.input(op, 0);
         TensorDef y = c.output(op);
         Options.StridedSlice o = (Options.StridedSlice) op.options();
-        if (!c.int8Activation(op, x) || !c.int8Activation(op, y) || !c.sameQuantization(op, x, y)) {
-            return null;
-        }
         if (o.ellipsisMask() != 0 || o.newAxisMask() != 0 || o.offset()) {
             return c.fail(op, "ellipsis_mask, new_axis_mask and offset are not supported");
         }
@@ -77,7 +66,7 @@ final class StridedSliceKernel implements Kernel {
             return c.fail(op, "output " + y.describe() + " is not the slice of " + x.describe() + ", which is "
                     + Arrays.toString(outShape));
         }
-        return new StridedSliceKernel(op.input(0), op.output(0),
+        return StridedCopy.between(op.input(0), op.output(0),
                 new StridedCopy(counts, base, srcStrides, 0, StridedCopy.strides(counts)));
     }
 
@@ -92,10 +81,5 @@ final class StridedSliceKernel implements Kernel {
         }
         long i = index < 0 ? (long) index + size : index;
         return (int) (step > 0 ? Math.max(0, Math.min(size, i)) : Math.max(-1, Math.min(size - 1, i)));
-    }
-
-    @Override
-    public void run(Object[] slots) {
-        copy.run((byte[]) slots[in], (byte[]) slots[out]);
     }
 }

@@ -5,26 +5,15 @@ import io.flatline.model.tflite.TensorDef;
 import java.util.Arrays;
 
 /** TRANSPOSE: output dimension i is input dimension perm[i]; levels are moved, never changed. */
-final class TransposeKernel implements Kernel {
-    private final int in;
-    private final int out;
-    private final StridedCopy copy;
-
-    private TransposeKernel(int in, int out, StridedCopy copy) {
-        this.in = in;
-        this.out = out;
-        this.copy = copy;
-    }
+final class TransposeKernel {
+    private TransposeKernel() {}
 
     static Kernel prepare(OperatorDef op, Checks c) {
-        if (!c.arity(op, 2, 2, 1)) {
+        if (!c.movesLevels(op, 2)) {
             return null;
         }
         TensorDef x = c.input(op, 0);
         TensorDef y = c.output(op);
-        if (!c.int8Activation(op, x) || !c.int8Activation(op, y) || !c.sameQuantization(op, x, y)) {
-            return null;
-        }
         int[] perm = c.constantInts(op, c.input(op, 1), "perm");
         if (perm == null) {
             return null;
@@ -53,12 +42,7 @@ final class TransposeKernel implements Kernel {
             return c.fail(op, "output " + y.describe() + " is not " + x.describe() + " transposed by "
                     + Arrays.toString(perm) + ", which is " + Arrays.toString(outShape));
         }
-        return new TransposeKernel(op.input(0), op.output(0),
+        return StridedCopy.between(op.input(0), op.output(0),
                 new StridedCopy(outShape, 0, srcStrides, 0, StridedCopy.strides(outShape)));
-    }
-
-    @Override
-    public void run(Object[] slots) {
-        copy.run((byte[]) slots[in], (byte[]) slots[out]);
     }
 }
