@@ -71,9 +71,10 @@ public final class ActivationTable {
                 table[q + 128] = Byte.MAX_VALUE;
             } else {
                 int inQ4 = FixedPoint.multiplyByQuantizedMultiplier(input, m.multiplier(), m.shift());
+                // Q0.31 to the output's 8 fractional bits (logistic, zero point −128) or 7 (tanh, zero point 0).
                 table[q + 128] = logistic
-                        ? clamp(FixedPoint.roundingDivideByPot(FixedPoint.logisticQ4(inQ4), 31 - 8) + LOGISTIC_ZERO_POINT)
-                        : clamp(FixedPoint.roundingDivideByPot(FixedPoint.tanhQ4(inQ4), 31 - 7));
+                        ? clamp(FixedPoint.roundingDivideByPot(FixedPoint.logisticQ4(inQ4), 23) + LOGISTIC_ZERO_POINT)
+                        : clamp(FixedPoint.roundingDivideByPot(FixedPoint.tanhQ4(inQ4), 24));
             }
         }
         return table;

@@ -445,7 +445,8 @@ final class Compiler {
         TensorDef b = model.tensor(op.input(1));
         TensorDef out = model.tensor(op.output(0));
         Options.Add o = (Options.Add) op.options();
-        if (!checks.int8Operand(op, a) || !checks.int8Operand(op, b) || !checks.int8Activation(op, out) || !checks.activationSupported(op, o.activation())) {
+        if (!checks.int8Operand(op, a) || !checks.int8Operand(op, b) || !checks.int8Activation(op, out)
+                || !checks.activationSupported(op, o.activation())) {
             return null;
         }
         int[][] index = Broadcast.indices(a.shape(), b.shape(), out.shape());

@@ -62,10 +62,11 @@ final class PadKernel implements Kernel {
         byte value = (byte) Checks.zeroPoint(y);
         if (v2) {
             TensorDef cv = c.input(op, 2);
-            if (!cv.isConstant() || cv.elementCount() != 1 || !c.int8Operand(op, cv)
-                    || !c.sameQuantization(op, cv, y)) {
-                return c.fail(op, "constant_values " + cv.describe()
-                        + " must be one constant INT8 level quantized as the output");
+            if (!cv.isConstant() || cv.elementCount() != 1) {
+                return c.fail(op, "constant_values " + cv.describe() + " must be one constant level");
+            }
+            if (!c.int8Operand(op, cv) || !c.sameQuantization(op, cv, y)) {
+                return null;
             }
             value = cv.data()[0];
         }

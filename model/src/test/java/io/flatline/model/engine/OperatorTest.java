@@ -127,7 +127,8 @@ class OperatorTest {
         // XNNPACK: float product times 0.5, round to nearest even.
         assertThat(run(g, a, y, Arithmetic.LITERT, in)).containsExactly(0, 2, 2, 0, -2, 64);
         // Reference: multiplier 2^30 with shift 0, so only the doubling high multiply rounds:
-        // (p·2^30 + 2^30) / 2^31 for p ≥ 0 (ties up), (p·2^30 + 1 − 2^30) / 2^31 truncated for p < 0 (ties toward 0).
+        // (p·2^30 + 2^30) / 2^31 for p ≥ 0 (ties up), (p·2^30 + 1 − 2^30) / 2^31 truncated for p < 0
+        // (ties toward 0).
         assertThat(run(g, a, y, Arithmetic.TFLM, in)).containsExactly(1, 2, 3, 0, -1, 64);
     }
 
