@@ -1,5 +1,9 @@
 package io.flatline.model.engine;
 
+import io.flatline.model.tflite.OperatorDef;
+import io.flatline.model.tflite.Options;
+import io.flatline.model.tflite.TensorDef;
+
 /**
  * An elementwise operator of two int8 tensors with NumPy broadcasting (ADD, MUL): per output element,
  * the operator's rule maps the two raw levels to an output level, which is then clamped to the fused
@@ -30,6 +34,34 @@ final class BinaryKernel implements Kernel {
         this.min = Math.max(min, Byte.MIN_VALUE);
         this.max = Math.min(max, Byte.MAX_VALUE);
         this.rule = rule;
+    }
+
+    /** What ADD's and MUL's rules are made from: each side's scale and zero point, and the index maps. */
+    record Operands(float sa, int za, float sb, int zb, float so, int zo, int[][] index) {}
+
+    /**
+     * The checks ADD and MUL share: two int8 per-tensor operands (either may be a constant), an int8
+     * output, a fused activation this engine clamps, and shapes that broadcast; null after noting what
+     * is wrong.
+     */
+    static Operands operands(OperatorDef op, Options.Activation activation, Checks c) {
+        if (!c.arity(op, 2, 2, 1)) {
+            return null;
+        }
+        TensorDef a = c.input(op, 0);
+        TensorDef b = c.input(op, 1);
+        TensorDef out = c.output(op);
+        if (!c.int8Operand(op, a) || !c.int8Operand(op, b) || !c.int8Activation(op, out)
+                || !c.activationSupported(op, activation)) {
+            return null;
+        }
+        int[][] index = Broadcast.indices(a.shape(), b.shape(), out.shape());
+        if (index == null) {
+            return c.fail(op, "shapes " + a.describe() + " and " + b.describe() + " do not broadcast to "
+                    + out.describe());
+        }
+        return new Operands(Checks.scale(a), Checks.zeroPoint(a), Checks.scale(b), Checks.zeroPoint(b),
+                Checks.scale(out), Checks.zeroPoint(out), index);
     }
 
     @Override

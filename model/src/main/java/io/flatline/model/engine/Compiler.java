@@ -160,7 +160,7 @@ final class Compiler {
             case MEAN -> mean(op);
             case FULLY_CONNECTED -> fullyConnected(op);
             case SOFTMAX -> softmax(op);
-            case ADD -> add(op);
+            case ADD -> AddKernel.prepare(op, checks);
             case MUL -> MulKernel.prepare(op, checks);
             case PAD, PADV2 -> PadKernel.prepare(op, checks);
             case TRANSPOSE -> TransposeKernel.prepare(op, checks);
@@ -435,28 +435,6 @@ final class Compiler {
         float beta = ((Options.Softmax) op.options()).beta();
         Softmax s = Softmax.of(arithmetic, scale(in), beta, zeroPoint(out), scale(out));
         return new SoftmaxKernel(op.input(0), op.output(0), in.dim(in.rank() - 1), s);
-    }
-
-    private Kernel add(OperatorDef op) {
-        if (!checks.arity(op, 2, 2, 1)) {
-            return null;
-        }
-        TensorDef a = model.tensor(op.input(0));
-        TensorDef b = model.tensor(op.input(1));
-        TensorDef out = model.tensor(op.output(0));
-        Options.Add o = (Options.Add) op.options();
-        if (!checks.int8Operand(op, a) || !checks.int8Operand(op, b) || !checks.int8Activation(op, out)
-                || !checks.activationSupported(op, o.activation())) {
-            return null;
-        }
-        int[][] index = Broadcast.indices(a.shape(), b.shape(), out.shape());
-        if (index == null) {
-            problems.add(where(op) + ": shapes " + a.describe() + " and " + b.describe() + " do not broadcast to "
-                    + out.describe());
-            return null;
-        }
-        int[] r = checks.range(o.activation(), out);
-        return AddKernel.of(arithmetic, op.input(0), op.input(1), op.output(0), a, b, out, index, r[0], r[1]);
     }
 
     private Kernel quantize(OperatorDef op) {

@@ -4,7 +4,6 @@ import io.flatline.model.arith.Arithmetic;
 import io.flatline.model.arith.FixedPoint;
 import io.flatline.model.tflite.OperatorDef;
 import io.flatline.model.tflite.Options;
-import io.flatline.model.tflite.TensorDef;
 
 /**
  * MUL of two int8 tensors with NumPy broadcasting. The product of the two zero-point-corrected levels
@@ -22,36 +21,21 @@ final class MulKernel {
     private MulKernel() {}
 
     static Kernel prepare(OperatorDef op, Checks c) {
-        if (!c.arity(op, 2, 2, 1)) {
-            return null;
-        }
-        TensorDef a = c.input(op, 0);
-        TensorDef b = c.input(op, 1);
-        TensorDef out = c.output(op);
         Options.Activation activation = ((Options.Mul) op.options()).activation();
-        if (!c.int8Operand(op, a) || !c.int8Operand(op, b) || !c.int8Activation(op, out)
-                || !c.activationSupported(op, activation)) {
+        BinaryKernel.Operands o = BinaryKernel.operands(op, activation, c);
+        if (o == null) {
             return null;
         }
-        int[][] index = Broadcast.indices(a.shape(), b.shape(), out.shape());
-        if (index == null) {
-            return c.fail(op, "shapes " + a.describe() + " and " + b.describe() + " do not broadcast to "
-                    + out.describe());
-        }
-        float sa = Checks.scale(a);
-        float sb = Checks.scale(b);
-        float so = Checks.scale(out);
-        int za = Checks.zeroPoint(a);
-        int zb = Checks.zeroPoint(b);
-        int zo = Checks.zeroPoint(out);
         // XNNPACK's own float32 arithmetic: (s_a·s_b)/s_out, each step rounded to float.
-        float productScale = sa * sb / so;
+        float productScale = o.sa() * o.sb() / o.so();
         boolean xnnpack = c.arithmetic() == Arithmetic.LITERT
                 && productScale >= XNNPACK_MIN_SCALE && productScale < XNNPACK_MAX_SCALE;
         Arithmetic bounds = xnnpack ? Arithmetic.LITERT : Arithmetic.TFLM;
-        int[] r = bounds.activationRange(activation, so, zo, Byte.MIN_VALUE, Byte.MAX_VALUE);
-        BinaryKernel.Rule rule = xnnpack ? xnnpack(za, zb, zo, productScale) : reference(sa, za, sb, zb, so, zo);
-        return new BinaryKernel(op.input(0), op.input(1), op.output(0), index, r[0], r[1], rule);
+        int[] r = bounds.activationRange(activation, o.so(), o.zo(), Byte.MIN_VALUE, Byte.MAX_VALUE);
+        BinaryKernel.Rule rule = xnnpack
+                ? xnnpack(o.za(), o.zb(), o.zo(), productScale)
+                : reference(o.sa(), o.za(), o.sb(), o.zb(), o.so(), o.zo());
+        return new BinaryKernel(op.input(0), op.input(1), op.output(0), o.index(), r[0], r[1], rule);
     }
 
     /**
