@@ -14,9 +14,14 @@ public final class TestData {
     private TestData() {}
 
     public static byte[] resource(String name) {
-        try (InputStream in = TestData.class.getResourceAsStream("/int8-conv1d/" + name)) {
+        return resource("int8-conv1d", name);
+    }
+
+    /** A test resource file from {@code directory} (int8-conv1d, ops, zoo). */
+    public static byte[] resource(String directory, String name) {
+        try (InputStream in = TestData.class.getResourceAsStream("/" + directory + "/" + name)) {
             if (in == null) {
-                throw new IllegalStateException("missing test resource int8-conv1d/" + name);
+                throw new IllegalStateException("missing test resource " + directory + "/" + name);
             }
             return in.readAllBytes();
         } catch (IOException e) {

@@ -158,8 +158,19 @@ public final class FixedPoint {
         return (int) ((sum + sign) / 2);
     }
 
-    /** 1/(1+a) for a in [0,1), both Q0.31: three Newton-Raphson steps in Q2.29. */
+    /** 1/(1+a) for a in [0,1), both Q0.31. */
     public static int oneOverOnePlusXForXIn01(int a) {
+        // ExactMulByPot<-1> turns Q2 into Q1 without touching the raw value; Rescale<0> then shifts by one.
+        return saturatingRoundingMultiplyByPot(reciprocalOfHalfDenominator(a), 1);
+    }
+
+    /** (1−a)/(1+a) for a in [0,1), both Q0.31: 1/((1+a)/2) − 1 in Q2.29, rescaled to Q0.31. */
+    static int oneMinusXOverOnePlusXForXIn01(int a) {
+        return saturatingRoundingMultiplyByPot(reciprocalOfHalfDenominator(a) - (1 << 29), 2);
+    }
+
+    /** 1/((1+a)/2) in Q2.29 for a in [0,1) in Q0.31: three Newton-Raphson steps from 48/17 − 32/17·d. */
+    private static int reciprocalOfHalfDenominator(int a) {
         int halfDenominator = roundingHalfSum(a, ONE_Q0);
         final int c48Over17 = 1515870810;
         final int cNeg32Over17 = -1010580540;
@@ -170,8 +181,32 @@ public final class FixedPoint {
             int oneMinus = oneQ2 - halfDenominatorTimesX;
             x = x + saturatingRoundingMultiplyByPot(saturatingRoundingDoublingHighMul(x, oneMinus), 2);
         }
-        // ExactMulByPot<-1> turns Q2 into Q1 without touching the raw value; Rescale<0> then shifts by one.
-        return saturatingRoundingMultiplyByPot(x, 1);
+        return x;
+    }
+
+    /**
+     * gemmlowp's logistic of a Q4.27 value, in Q0.31: 1/(1+exp(−|a|)) from the exp and reciprocal
+     * above, mirrored as One − that for negative a (One is 2^31 − 1 in Q0.31, so the mirror is not
+     * exact), and exactly 1/2 at 0.
+     */
+    public static int logisticQ4(int a) {
+        if (a == 0) {
+            return 1 << 30;
+        }
+        int positive = oneOverOnePlusXForXIn01(expOnNegativeValues(a > 0 ? -a : a, 4));
+        return a > 0 ? positive : ONE_Q0 - positive;
+    }
+
+    /**
+     * gemmlowp's tanh of a Q4.27 value, in Q0.31: (1 − e)/(1 + e) with e = exp(−2|a|) (the doubling is
+     * a change of format, Q4 to Q5, not of the raw value), negated for negative a, and 0 at 0.
+     */
+    public static int tanhQ4(int a) {
+        if (a == 0) {
+            return 0;
+        }
+        int t = oneMinusXOverOnePlusXForXIn01(expOnNegativeValues(a < 0 ? a : -a, 5));
+        return a < 0 ? -t : t;
     }
 
     /** Count of leading zero bits, as an unsigned 32-bit value. */

@@ -51,6 +51,7 @@ class InspectCommand extends ModelFileCommand {
         } else {
             out.println("runnable  no");
             problems.forEach(p -> out.println("  " + p));
+            out.println("  " + Model.supported());
         }
         out.flush();
         return problems.isEmpty() ? Cli.OK : Cli.FAILED;
@@ -58,6 +59,6 @@ class InspectCommand extends ModelFileCommand {
 
     private static String describe(TensorDef t) {
         return "#" + t.index() + " " + t.name() + " " + t.type() + Arrays.toString(t.shape()) + " quantization "
-                + t.quantization();
+                + t.quantization() + (t.variable() ? " variable" : "");
     }
 }

@@ -2,64 +2,51 @@ package io.flatline.model.engine;
 
 import io.flatline.model.arith.Arithmetic;
 import io.flatline.model.arith.FixedPoint;
-import io.flatline.model.tflite.TensorDef;
+import io.flatline.model.tflite.OperatorDef;
+import io.flatline.model.tflite.Options;
 
 /**
  * ADD of two int8 tensors with broadcasting. Both arithmetics rescale the operands to a common
  * fixed-point scale and back, but with different multipliers and roundings.
  */
-final class AddKernel implements Kernel {
-    /** One element: the two raw levels to the output level before the activation clamp. */
-    private interface Rule {
-        int apply(int a, int b);
+final class AddKernel {
+    /**
+     * The input-to-output scale ratios XNNPACK takes for int8 ADD, each input's on its own; with either
+     * outside, LiteRT's delegate leaves the node to TFLite's own kernel, which computes what TFLite
+     * Micro's reference does.
+     */
+    private static final float XNNPACK_MIN_RATIO = 0x1.0p-10f;
+    private static final float XNNPACK_MAX_RATIO = 0x1.0p+8f;
+
+    private AddKernel() {}
+
+    static Kernel prepare(OperatorDef op, Checks c) {
+        Options.Activation activation = ((Options.Add) op.options()).activation();
+        BinaryKernel.Operands o = BinaryKernel.operands(op, activation, c);
+        if (o == null) {
+            return null;
+        }
+        float ra = o.sa() / o.so();
+        float rb = o.sb() / o.so();
+        boolean xnnpack = c.arithmetic() == Arithmetic.LITERT && xnnpackTakes(ra) && xnnpackTakes(rb);
+        Arithmetic bounds = xnnpack ? Arithmetic.LITERT : Arithmetic.TFLM;
+        int[] r = bounds.activationRange(activation, o.so(), o.zo(), Byte.MIN_VALUE, Byte.MAX_VALUE);
+        BinaryKernel.Rule rule = xnnpack
+                ? xnnpack(ra, o.za(), rb, o.zb(), o.zo())
+                : reference(o.sa(), o.za(), o.sb(), o.zb(), o.so(), o.zo());
+        return new BinaryKernel(op.input(0), op.input(1), op.output(0), o.index(), r[0], r[1], rule);
     }
 
-    private final int a;
-    private final int b;
-    private final int out;
-    private final int[] indexA;
-    private final int[] indexB;
-    private final int min;
-    private final int max;
-    private final Rule rule;
-
-    private AddKernel(int a, int b, int out, int[][] index, int min, int max, Rule rule) {
-        this.a = a;
-        this.b = b;
-        this.out = out;
-        this.indexA = index[0];
-        this.indexB = index[1];
-        this.min = min;
-        this.max = max;
-        this.rule = rule;
-    }
-
-    static AddKernel of(Arithmetic arithmetic, int a, int b, int out, TensorDef ta, TensorDef tb, TensorDef to,
-            int[][] index, int min, int max) {
-        float sa = ta.quantization().scale(0);
-        float sb = tb.quantization().scale(0);
-        float so = to.quantization().scale(0);
-        int za = ta.quantization().zeroPoint(0);
-        int zb = tb.quantization().zeroPoint(0);
-        int zo = to.quantization().zeroPoint(0);
-        Rule rule = arithmetic == Arithmetic.LITERT
-                ? xnnpack(sa, za, sb, zb, so, zo)
-                : reference(sa, za, sb, zb, so, zo);
-        return new AddKernel(a, b, out, index, min, max, rule);
+    private static boolean xnnpackTakes(float ratio) {
+        return ratio >= XNNPACK_MIN_RATIO && ratio < XNNPACK_MAX_RATIO;
     }
 
     /**
      * XNNPACK's qs8 add: both ratios to the output scale become integer multipliers of about 21 bits
      * sharing one shift, and the sum is shifted back with a rounding bias (ties toward +infinity).
      */
-    private static Rule xnnpack(float sa, int za, float sb, int zb, float so, int zo) {
-        float ra = sa / so;
-        float rb = sb / so;
-        float maxRatio = Math.max(Math.abs(ra), Math.abs(rb));
-        if (!(maxRatio >= 0x1.0p-10f && maxRatio < 0x1.0p+8f)) {
-            throw new IllegalArgumentException("the ratio of input to output scale, " + maxRatio
-                    + ", is outside the range [2^-10, 2^8) that int8 ADD supports");
-        }
+    private static BinaryKernel.Rule xnnpack(float ra, int za, float rb, int zb, int zo) {
+        float maxRatio = Math.max(ra, rb);
         int shift = 20 - Math.getExponent(maxRatio);
         int ma = (int) Math.rint(Math.scalb(ra, shift));
         int mb = (int) Math.rint(Math.scalb(rb, shift));
@@ -68,7 +55,7 @@ final class AddKernel implements Kernel {
     }
 
     /** TFLite Micro's reference add: operands shifted left by 20 and scaled to twice the larger scale. */
-    private static Rule reference(float sa, int za, float sb, int zb, float so, int zo) {
+    private static BinaryKernel.Rule reference(float sa, int za, float sb, int zb, float so, int zo) {
         final int leftShift = 20;
         double twiceMax = 2 * (double) Math.max(sa, sb);
         FixedPoint.Multiplier ma = FixedPoint.quantizeMultiplier((double) sa / twiceMax);
@@ -84,16 +71,5 @@ final class AddKernel implements Kernel {
     private static int smallerThanOne(int x, FixedPoint.Multiplier m) {
         return FixedPoint.roundingDivideByPot(
                 FixedPoint.saturatingRoundingDoublingHighMul(x, m.multiplier()), -m.shift());
-    }
-
-    @Override
-    public void run(Object[] slots) {
-        byte[] x = (byte[]) slots[a];
-        byte[] y = (byte[]) slots[b];
-        byte[] z = (byte[]) slots[out];
-        for (int i = 0; i < z.length; i++) {
-            int q = rule.apply(x[indexA[i]], y[indexB[i]]);
-            z[i] = (byte) Math.max(min, Math.min(max, Math.max(-128, Math.min(127, q))));
-        }
     }
 }

@@ -1,5 +1,9 @@
 package io.flatline.model.engine;
 
+import static io.flatline.model.engine.Checks.scale;
+import static io.flatline.model.engine.Checks.where;
+import static io.flatline.model.engine.Checks.zeroPoint;
+
 import io.flatline.model.arith.Arithmetic;
 import io.flatline.model.arith.Mean;
 import io.flatline.model.arith.Requantizer;
@@ -25,10 +29,12 @@ final class Compiler {
     private final TfliteModel model;
     private final Arithmetic arithmetic;
     private final List<String> problems = new ArrayList<>();
+    private final Checks checks;
 
     private Compiler(TfliteModel model, Arithmetic arithmetic) {
         this.model = model;
         this.arithmetic = arithmetic;
+        this.checks = new Checks(model, arithmetic, problems);
     }
 
     /** The kernels in execution order, or the list of reasons the model cannot run. */
@@ -49,11 +55,13 @@ final class Compiler {
     }
 
     private Kernel[] compileAll() {
-        checkGraphInterface();
         checkBudget();
         if (!problems.isEmpty()) {
             return new Kernel[0];
         }
+        // Every operator is still checked when the graph's wiring is wrong, so that one message names
+        // the operators at fault too (a variable tensor's reader, say).
+        checkGraphInterface();
         Kernel[] kernels = new Kernel[model.operators().size()];
         for (OperatorDef op : model.operators()) {
             int before = problems.size();
@@ -115,7 +123,11 @@ final class Compiler {
         }
         for (OperatorDef op : model.operators()) {
             for (int in : op.inputs()) {
-                if (in >= 0 && !produced[in] && !model.tensor(in).isConstant()) {
+                if (in >= 0 && model.tensor(in).variable()) {
+                    problems.add(where(op) + " reads the variable " + model.tensor(in).describe()
+                            + ": state kept from one inference to the next (LSTM, SVDF); the engine runs "
+                            + "stateless graphs only");
+                } else if (in >= 0 && !produced[in] && !model.tensor(in).isConstant()) {
                     problems.add(where(op) + " reads " + model.tensor(in).describe()
                             + " before any operator writes it (operators must be in execution order)");
                 }
@@ -140,10 +152,6 @@ final class Compiler {
         return r;
     }
 
-    private static String where(OperatorDef op) {
-        return "operator #" + op.index() + " " + op.opName();
-    }
-
     private Kernel compile(OperatorDef op) {
         return switch (op.op()) {
             case EXPAND_DIMS, RESHAPE, SQUEEZE -> alias(op);
@@ -152,66 +160,23 @@ final class Compiler {
             case MEAN -> mean(op);
             case FULLY_CONNECTED -> fullyConnected(op);
             case SOFTMAX -> softmax(op);
-            case ADD -> add(op);
+            case ADD -> AddKernel.prepare(op, checks);
+            case MUL -> MulKernel.prepare(op, checks);
+            case PAD, PADV2 -> PadKernel.prepare(op, checks);
+            case TRANSPOSE -> TransposeKernel.prepare(op, checks);
+            case CONCATENATION -> ConcatenationKernel.prepare(op, checks);
+            case STRIDED_SLICE -> StridedSliceKernel.prepare(op, checks);
+            case LOGISTIC, TANH -> LookupKernel.prepare(op, checks);
             case QUANTIZE -> quantize(op);
             case DEQUANTIZE -> dequantize(op);
             case UNKNOWN -> {
-                problems.add("operator #" + op.index() + " " + (op.customCode() != null
-                        ? "CUSTOM(" + op.customCode() + ")"
-                        : BuiltinOperator.nameOf(op.builtinCode())) + " is not supported");
+                problems.add(where(op) + " is not supported");
                 yield null;
             }
         };
     }
 
     // ---- checks -------------------------------------------------------------------------------
-
-    private boolean arity(OperatorDef op, int minIn, int maxIn, int outs) {
-        if (op.inputCount() < minIn || op.inputCount() > maxIn || op.outputCount() != outs) {
-            problems.add(where(op) + " has " + op.inputCount() + " inputs and " + op.outputCount() + " outputs");
-            return false;
-        }
-        for (int i = 0; i < minIn; i++) {
-            if (op.input(i) < 0) {
-                problems.add(where(op) + " lacks its required input " + i);
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean int8Activation(OperatorDef op, TensorDef t) {
-        if (t.type() != TensorType.INT8) {
-            problems.add(where(op) + ": " + t.describe() + " has type " + t.type() + "; only INT8 is supported here");
-            return false;
-        }
-        if (!t.quantization().isPresent() || t.quantization().isPerChannel()) {
-            problems.add(where(op) + ": " + t.describe() + " needs one scale and zero point (per-tensor quantization)");
-            return false;
-        }
-        if (t.isConstant()) {
-            problems.add(where(op) + ": constant " + t.describe() + " as an activation is not supported");
-            return false;
-        }
-        return true;
-    }
-
-    private boolean rank(OperatorDef op, TensorDef t, int rank) {
-        if (t.rank() != rank) {
-            problems.add(where(op) + ": " + t.describe() + " has rank " + t.rank() + ", expected " + rank);
-            return false;
-        }
-        return true;
-    }
-
-    private boolean activationSupported(OperatorDef op, Options.Activation a) {
-        if (a == Options.Activation.TANH || a == Options.Activation.SIGN_BIT) {
-            problems.add(where(op) + ": fused activation " + a
-                    + " is not supported (NONE, RELU, RELU_N1_TO_1, RELU6 are)");
-            return false;
-        }
-        return true;
-    }
 
     /** Int8 symmetric weights with one scale per output channel or one for all. */
     private float[] weightScales(OperatorDef op, TensorDef w, int channels, int channelAxis) {
@@ -263,18 +228,6 @@ final class Compiler {
         return r;
     }
 
-    private static float scale(TensorDef t) {
-        return t.quantization().scale(0);
-    }
-
-    private static int zeroPoint(TensorDef t) {
-        return t.quantization().zeroPoint(0);
-    }
-
-    private int[] range(Options.Activation a, TensorDef out) {
-        return arithmetic.activationRange(a, scale(out), zeroPoint(out), Byte.MIN_VALUE, Byte.MAX_VALUE);
-    }
-
     private Kernel shapesDisagree(OperatorDef op, TensorDef in, TensorDef w, TensorDef out, String note) {
         problems.add(where(op) + ": shapes " + in.describe() + ", " + w.describe() + ", " + out.describe()
                 + " do not agree" + note);
@@ -297,7 +250,7 @@ final class Compiler {
             return null;
         }
         spend(op, work);
-        int[] r = range(activation, out);
+        int[] r = checks.range(activation, out);
         return new Requantization(bias,
                 arithmetic.requantizer(scale(in), ws, scale(out), zeroPoint(out), r[0], r[1], perTensor));
     }
@@ -305,7 +258,7 @@ final class Compiler {
     // ---- operators ----------------------------------------------------------------------------
 
     private Kernel alias(OperatorDef op) {
-        if (!arity(op, 1, 2, 1)) {
+        if (!checks.arity(op, 1, 2, 1)) {
             return null;
         }
         TensorDef in = model.tensor(op.input(0));
@@ -330,7 +283,7 @@ final class Compiler {
      * shape and channel axis, the work per output and the kernel.
      */
     private Kernel convolution(OperatorDef op) {
-        if (!arity(op, 2, 3, 1)) {
+        if (!checks.arity(op, 2, 3, 1)) {
             return null;
         }
         boolean depthwise = op.op() == BuiltinOperator.DEPTHWISE_CONV_2D;
@@ -338,8 +291,9 @@ final class Compiler {
         TensorDef in = model.tensor(op.input(0));
         TensorDef w = model.tensor(op.input(1));
         TensorDef out = model.tensor(op.output(0));
-        if (!int8Activation(op, in) || !int8Activation(op, out) || !rank(op, in, 4) || !rank(op, w, 4)
-                || !rank(op, out, 4) || !activationSupported(op, o.activation())) {
+        if (!checks.int8Activation(op, in) || !checks.int8Activation(op, out) || !checks.rank(op, in, 4)
+                || !checks.rank(op, w, 4) || !checks.rank(op, out, 4)
+                || !checks.activationSupported(op, o.activation())) {
             return null;
         }
         Geometry g = Geometry.of(in, out, w.dim(1), w.dim(2), o.strideH(), o.strideW(), o.dilationH(),
@@ -367,14 +321,14 @@ final class Compiler {
     }
 
     private Kernel pool(OperatorDef op) {
-        if (!arity(op, 1, 1, 1)) {
+        if (!checks.arity(op, 1, 1, 1)) {
             return null;
         }
         TensorDef in = model.tensor(op.input(0));
         TensorDef out = model.tensor(op.output(0));
         Options.Pool o = (Options.Pool) op.options();
-        if (!int8Activation(op, in) || !int8Activation(op, out) || !rank(op, in, 4) || !rank(op, out, 4)
-                || !activationSupported(op, o.activation())) {
+        if (!checks.int8Activation(op, in) || !checks.int8Activation(op, out) || !checks.rank(op, in, 4)
+                || !checks.rank(op, out, 4) || !checks.activationSupported(op, o.activation())) {
             return null;
         }
         if (!in.quantization().equals(out.quantization())) {
@@ -397,13 +351,13 @@ final class Compiler {
     }
 
     private Kernel mean(OperatorDef op) {
-        if (!arity(op, 2, 2, 1)) {
+        if (!checks.arity(op, 2, 2, 1)) {
             return null;
         }
         TensorDef in = model.tensor(op.input(0));
         TensorDef axes = model.tensor(op.input(1));
         TensorDef out = model.tensor(op.output(0));
-        if (!int8Activation(op, in) || !int8Activation(op, out)) {
+        if (!checks.int8Activation(op, in) || !checks.int8Activation(op, out)) {
             return null;
         }
         if (axes.type() != TensorType.INT32 || !axes.isConstant()) {
@@ -434,15 +388,15 @@ final class Compiler {
     }
 
     private Kernel fullyConnected(OperatorDef op) {
-        if (!arity(op, 2, 3, 1)) {
+        if (!checks.arity(op, 2, 3, 1)) {
             return null;
         }
         TensorDef in = model.tensor(op.input(0));
         TensorDef w = model.tensor(op.input(1));
         TensorDef out = model.tensor(op.output(0));
         Options.FullyConnected o = (Options.FullyConnected) op.options();
-        if (!int8Activation(op, in) || !int8Activation(op, out) || !rank(op, w, 2)
-                || !activationSupported(op, o.activation())) {
+        if (!checks.int8Activation(op, in) || !checks.int8Activation(op, out) || !checks.rank(op, w, 2)
+                || !checks.activationSupported(op, o.activation())) {
             return null;
         }
         if (o.weightsFormat() != 0) {
@@ -464,13 +418,13 @@ final class Compiler {
     }
 
     private Kernel softmax(OperatorDef op) {
-        if (!arity(op, 1, 1, 1)) {
+        if (!checks.arity(op, 1, 1, 1)) {
             return null;
         }
         TensorDef in = model.tensor(op.input(0));
         TensorDef out = model.tensor(op.output(0));
-        if (!int8Activation(op, in) || !int8Activation(op, out) || in.elementCount() != out.elementCount()
-                || in.rank() == 0) {
+        if (!checks.int8Activation(op, in) || !checks.int8Activation(op, out)
+                || in.elementCount() != out.elementCount() || in.rank() == 0) {
             return null;
         }
         if (zeroPoint(out) != -128 || scale(out) != 1f / 256) {
@@ -483,40 +437,13 @@ final class Compiler {
         return new SoftmaxKernel(op.input(0), op.output(0), in.dim(in.rank() - 1), s);
     }
 
-    private Kernel add(OperatorDef op) {
-        if (!arity(op, 2, 2, 1)) {
-            return null;
-        }
-        TensorDef a = model.tensor(op.input(0));
-        TensorDef b = model.tensor(op.input(1));
-        TensorDef out = model.tensor(op.output(0));
-        Options.Add o = (Options.Add) op.options();
-        for (TensorDef t : List.of(a, b)) {
-            if (t.type() != TensorType.INT8 || !t.quantization().isPresent() || t.quantization().isPerChannel()) {
-                problems.add(where(op) + ": " + t.describe() + " must be INT8 with per-tensor quantization");
-                return null;
-            }
-        }
-        if (!int8Activation(op, out) || !activationSupported(op, o.activation())) {
-            return null;
-        }
-        int[][] index = Broadcast.indices(a.shape(), b.shape(), out.shape());
-        if (index == null) {
-            problems.add(where(op) + ": shapes " + a.describe() + " and " + b.describe() + " do not broadcast to "
-                    + out.describe());
-            return null;
-        }
-        int[] r = range(o.activation(), out);
-        return AddKernel.of(arithmetic, op.input(0), op.input(1), op.output(0), a, b, out, index, r[0], r[1]);
-    }
-
     private Kernel quantize(OperatorDef op) {
-        if (!arity(op, 1, 1, 1)) {
+        if (!checks.arity(op, 1, 1, 1)) {
             return null;
         }
         TensorDef in = model.tensor(op.input(0));
         TensorDef out = model.tensor(op.output(0));
-        if (!int8Activation(op, out) || in.elementCount() != out.elementCount()) {
+        if (!checks.int8Activation(op, out) || in.elementCount() != out.elementCount()) {
             return null;
         }
         if (in.type() == TensorType.FLOAT32) {
@@ -531,12 +458,12 @@ final class Compiler {
     }
 
     private Kernel dequantize(OperatorDef op) {
-        if (!arity(op, 1, 1, 1)) {
+        if (!checks.arity(op, 1, 1, 1)) {
             return null;
         }
         TensorDef in = model.tensor(op.input(0));
         TensorDef out = model.tensor(op.output(0));
-        if (!int8Activation(op, in)) {
+        if (!checks.int8Activation(op, in)) {
             return null;
         }
         if (out.type() != TensorType.FLOAT32 || in.elementCount() != out.elementCount()) {

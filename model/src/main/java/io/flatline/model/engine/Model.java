@@ -54,6 +54,11 @@ public final class Model {
         return Compiler.problems(graph);
     }
 
+    /** The operators, types and graph shapes the engine runs, as every {@link UnsupportedModelException} says. */
+    public static String supported() {
+        return Support.SUMMARY;
+    }
+
     /** SHA-256 of the file bytes, lower-case hex: the id predictions carry. */
     public static String sha256(byte[] bytes) {
         try {

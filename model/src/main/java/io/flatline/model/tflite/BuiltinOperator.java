@@ -7,15 +7,23 @@ package io.flatline.model.tflite;
 public enum BuiltinOperator {
     ADD(0),
     AVERAGE_POOL_2D(1),
+    CONCATENATION(2),
     CONV_2D(3),
     DEPTHWISE_CONV_2D(4),
     DEQUANTIZE(6),
     FULLY_CONNECTED(9),
+    LOGISTIC(14),
     MAX_POOL_2D(17),
+    MUL(18),
     RESHAPE(22),
     SOFTMAX(25),
+    TANH(28),
+    PAD(34),
+    TRANSPOSE(39),
     MEAN(40),
     SQUEEZE(43),
+    STRIDED_SLICE(45),
+    PADV2(60),
     EXPAND_DIMS(70),
     QUANTIZE(114),
     UNKNOWN(-1);
@@ -42,6 +50,12 @@ public enum BuiltinOperator {
             case FULLY_CONNECTED -> Options.FULLY_CONNECTED;
             case SOFTMAX -> Options.SOFTMAX;
             case ADD -> Options.ADD;
+            case MUL -> Options.MUL;
+            case CONCATENATION -> Options.CONCATENATION;
+            case STRIDED_SLICE -> Options.STRIDED_SLICE;
+            case PAD -> Options.PAD;
+            case PADV2 -> Options.PADV2;
+            case TRANSPOSE -> Options.TRANSPOSE;
             case RESHAPE -> Options.RESHAPE;
             case MEAN -> Options.REDUCER;
             case SQUEEZE -> Options.SQUEEZE;

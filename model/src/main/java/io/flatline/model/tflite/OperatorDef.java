@@ -40,12 +40,15 @@ public record OperatorDef(int index, BuiltinOperator op, int builtinCode, String
         return outputs.length;
     }
 
-    /** "CONV_2D", or the custom code, or the raw number of an operator this engine does not know. */
+    /**
+     * The schema's name ("CONV_2D", "PAD", ...), run by the engine or not, or "CUSTOM(code)", or the raw
+     * number of a code newer than the schema the engine knows.
+     */
     public String opName() {
         if (op != BuiltinOperator.UNKNOWN) {
             return op.name();
         }
-        return customCode != null ? "CUSTOM(" + customCode + ")" : "builtin operator #" + builtinCode;
+        return customCode != null ? "CUSTOM(" + customCode + ")" : BuiltinOperator.nameOf(builtinCode);
     }
 
     @Override

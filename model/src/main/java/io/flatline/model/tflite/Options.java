@@ -11,11 +11,17 @@ public sealed interface Options {
     int POOL_2D = 5;
     int FULLY_CONNECTED = 8;
     int SOFTMAX = 9;
+    int CONCATENATION = 10;
     int ADD = 11;
     int RESHAPE = 17;
+    int MUL = 21;
+    int PAD = 22;
+    int TRANSPOSE = 26;
     int REDUCER = 27;
     int SQUEEZE = 30;
+    int STRIDED_SLICE = 32;
     int DEQUANTIZE = 38;
+    int PADV2 = 43;
     int EXPAND_DIMS = 52;
     int QUANTIZE = 89;
 
@@ -72,6 +78,14 @@ public sealed interface Options {
     record Softmax(float beta) implements Options {}
 
     record Add(Activation activation) implements Options {}
+
+    record Mul(Activation activation) implements Options {}
+
+    record Concatenation(int axis, Activation activation) implements Options {}
+
+    /** Bit i of a mask applies to dimension i; {@code offset} makes end relative to begin. */
+    record StridedSlice(int beginMask, int endMask, int ellipsisMask, int newAxisMask, int shrinkAxisMask,
+            boolean offset) implements Options {}
 
     record Reducer(boolean keepDims) implements Options {}
 

@@ -256,8 +256,20 @@ public final class SeedModels {
             return tensors.size() - 1;
         }
 
+        /** State an operator keeps between inferences (LSTM, SVDF): the schema's is_variable tensor. */
+        public int variable(String name, TensorType type, Quantization q, int... shape) {
+            tensors.add(new TensorDef(tensors.size(), name, shape, type, q, null, true));
+            return tensors.size() - 1;
+        }
+
         public void op(BuiltinOperator op, Options options, int[] inputs, int... outputs) {
             operators.add(new OperatorDef(operators.size(), op, op.code(), null, inputs, outputs, options));
+        }
+
+        /** An operator by its raw schema code, known to the engine or not, without options. */
+        public void op(int builtinCode, int[] inputs, int... outputs) {
+            operators.add(new OperatorDef(operators.size(), BuiltinOperator.of(builtinCode), builtinCode, null, inputs,
+                    outputs, new Options.None()));
         }
 
         public TfliteModel model(int input, int output) {

@@ -4,13 +4,18 @@ import java.util.Arrays;
 
 /**
  * One tensor of the model's graph as the file declares it. {@code data} holds the constant contents
- * (weights, biases, axes) or is null for activations.
+ * (weights, biases, axes) or is null for activations. {@code variable} marks state an operator keeps
+ * from one inference to the next (the schema's {@code is_variable}: LSTM and SVDF state).
  */
 public record TensorDef(int index, String name, int[] shape, TensorType type, Quantization quantization,
-        byte[] data) {
+        byte[] data, boolean variable) {
 
     public TensorDef {
         shape = shape.clone();
+    }
+
+    public TensorDef(int index, String name, int[] shape, TensorType type, Quantization quantization, byte[] data) {
+        this(index, name, shape, type, quantization, data, false);
     }
 
     @Override
@@ -45,7 +50,8 @@ public record TensorDef(int index, String name, int[] shape, TensorType type, Qu
     @Override
     public boolean equals(Object o) {
         return o instanceof TensorDef t && t.index == index && t.name.equals(name) && Arrays.equals(t.shape, shape)
-                && t.type == type && t.quantization.equals(quantization) && Arrays.equals(t.data, data);
+                && t.type == type && t.quantization.equals(quantization) && Arrays.equals(t.data, data)
+                && t.variable == variable;
     }
 
     @Override
@@ -56,6 +62,6 @@ public record TensorDef(int index, String name, int[] shape, TensorType type, Qu
     @Override
     public String toString() {
         return describe() + " quantization " + quantization
-                + (data == null ? "" : " constant " + data.length + " bytes");
+                + (data == null ? "" : " constant " + data.length + " bytes") + (variable ? " variable" : "");
     }
 }

@@ -90,7 +90,7 @@ public final class TfliteReader {
                         + type + " need " + elements * type.bytes());
             }
         }
-        return new TensorDef(index, name, shape, type, q, data);
+        return new TensorDef(index, name, shape, type, q, data, t.u8(5, "is_variable", 0) != 0);
     }
 
     private static byte[] readBuffer(FlatBufferReader fb, Table b, String what) throws ModelFormatException {
@@ -161,18 +161,22 @@ public final class TfliteReader {
     private static Options readOptions(BuiltinOperator kind, int type, Table t, String what)
             throws ModelFormatException {
         int expected = kind.optionsType();
-        // The schema's ExpandDimsOptions, QuantizeOptions and DequantizeOptions have no fields: nothing
-        // to read, and their tag is not checked.
+        // These options tables have no fields: nothing to read, and their tag is not checked.
         if (expected == 0 || expected == Options.EXPAND_DIMS || expected == Options.QUANTIZE
-                || expected == Options.DEQUANTIZE) {
+                || expected == Options.DEQUANTIZE || expected == Options.PAD || expected == Options.PADV2
+                || expected == Options.TRANSPOSE) {
             return new Options.None();
         }
         if (t != null && type != expected) {
             throw new ModelFormatException(what + " (" + kind + ") carries options of type " + type + ", expected "
                     + expected);
         }
-        if (t == null && kind != BuiltinOperator.RESHAPE && kind != BuiltinOperator.MEAN
-                && kind != BuiltinOperator.SQUEEZE && kind != BuiltinOperator.ADD) {
+        // Tables whose every field has a usable default may be left out.
+        boolean optional = switch (kind) {
+            case RESHAPE, MEAN, SQUEEZE, ADD, MUL, STRIDED_SLICE -> true;
+            default -> false;
+        };
+        if (t == null && !optional) {
             throw new ModelFormatException(what + " (" + kind + ") has no options table");
         }
         return switch (kind) {
@@ -194,6 +198,17 @@ public final class TfliteReader {
                     t == null
                             ? Options.Activation.NONE
                             : Options.Activation.of(t.u8(0, "fused_activation_function", 0)));
+            case MUL -> new Options.Mul(
+                    t == null
+                            ? Options.Activation.NONE
+                            : Options.Activation.of(t.u8(0, "fused_activation_function", 0)));
+            case CONCATENATION -> new Options.Concatenation(t.i32(0, "axis", 0),
+                    Options.Activation.of(t.u8(1, "fused_activation_function", 0)));
+            case STRIDED_SLICE -> t == null
+                    ? new Options.StridedSlice(0, 0, 0, 0, 0, false)
+                    : new Options.StridedSlice(t.i32(0, "begin_mask", 0), t.i32(1, "end_mask", 0),
+                            t.i32(2, "ellipsis_mask", 0), t.i32(3, "new_axis_mask", 0),
+                            t.i32(4, "shrink_axis_mask", 0), t.u8(5, "offset", 0) != 0);
             case MEAN -> new Options.Reducer(t != null && t.u8(0, "keep_dims", 0) != 0);
             case RESHAPE -> {
                 Vector v = t == null ? null : t.vector(0, "new_shape", 4);

@@ -30,6 +30,9 @@ public final class TfliteWriter {
                 tensor.i32(2, buffers.size());
                 buffers.add(new Table().set(0, new Bytes(t.data(), 16)));
             }
+            if (t.variable()) {
+                tensor.u8(5, 1);
+            }
             Quantization q = t.quantization();
             if (q.isPresent()) {
                 tensor.set(4, new Table()
@@ -98,6 +101,16 @@ public final class TfliteWriter {
         }
         if (o instanceof Options.Add a) {
             return new Table().u8(0, a.activation().ordinal());
+        }
+        if (o instanceof Options.Mul m) {
+            return new Table().u8(0, m.activation().ordinal());
+        }
+        if (o instanceof Options.Concatenation c) {
+            return new Table().i32(0, c.axis()).u8(1, c.activation().ordinal());
+        }
+        if (o instanceof Options.StridedSlice s) {
+            return new Table().i32(0, s.beginMask()).i32(1, s.endMask()).i32(2, s.ellipsisMask())
+                    .i32(3, s.newAxisMask()).i32(4, s.shrinkAxisMask()).u8(5, s.offset() ? 1 : 0);
         }
         if (o instanceof Options.Reducer r) {
             return new Table().u8(0, r.keepDims() ? 1 : 0);

@@ -79,4 +79,20 @@ class FixedPointTest {
             assertThat(FixedPoint.roundHalfAway(x)).isEqualTo((int) FixedPoint.roundHalfAway((double) x));
         }
     }
+
+    @Test
+    void fixedPointLogisticAndTanhFollowTheRealFunctions() {
+        // gemmlowp's exp is a 4th-order Taylor expansion on quarter intervals, good to ~2.5e-7; an error in
+        // the port (a wrong constant, format or mirror) shows as far more. Over Q4.27's whole range, every
+        // 2^13th raw value.
+        for (long raw = -(15L << 27); raw <= 15L << 27; raw += 1 << 13) {
+            double x = raw / 0x1p27;
+            double logistic = FixedPoint.logisticQ4((int) raw) / 0x1p31;
+            double tanh = FixedPoint.tanhQ4((int) raw) / 0x1p31;
+            assertThat(Math.abs(logistic - 1 / (1 + Math.exp(-x)))).as("logistic(%s)", x).isLessThan(1e-6);
+            assertThat(Math.abs(tanh - Math.tanh(x))).as("tanh(%s)", x).isLessThan(1e-6);
+        }
+        assertThat(FixedPoint.logisticQ4(0)).isEqualTo(1 << 30);
+        assertThat(FixedPoint.tanhQ4(0)).isZero();
+    }
 }

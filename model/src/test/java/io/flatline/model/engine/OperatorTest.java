@@ -115,6 +115,86 @@ class OperatorTest {
     }
 
     @Test
+    void mulRoundsTiesToEvenInXnnpackAndWithGemmlowpsNudgeInTheReference() throws Exception {
+        Graph g = new Graph();
+        Quantization half = Quantization.perTensor(0.5f, 0);
+        int a = g.tensor("a", TensorType.INT8, half, null, 1, 6);
+        int b = g.tensor("b", TensorType.INT8, half, new byte[] {1}, 1);
+        int y = g.tensor("y", TensorType.INT8, half, null, 1, 6);
+        g.op(BuiltinOperator.MUL, new Options.Mul(Activation.NONE), new int[] {a, b}, y);
+        // Each level times 0.5·0.5/0.5 = 0.5: 0.5, 1.5, 2.5, -0.5, -1.5, and 127·0.5 = 63.5.
+        byte[] in = {1, 3, 5, -1, -3, 127};
+        // XNNPACK: float product times 0.5, round to nearest even.
+        assertThat(run(g, a, y, Arithmetic.LITERT, in)).containsExactly(0, 2, 2, 0, -2, 64);
+        // Reference: multiplier 2^30 with shift 0, so only the doubling high multiply rounds:
+        // (p·2^30 + 2^30) / 2^31 for p ≥ 0 (ties up), (p·2^30 + 1 − 2^30) / 2^31 truncated for p < 0
+        // (ties toward 0).
+        assertThat(run(g, a, y, Arithmetic.TFLM, in)).containsExactly(1, 2, 3, 0, -1, 64);
+    }
+
+    @Test
+    void mulBroadcastsSubtractsZeroPointsAndClamps() throws Exception {
+        Graph g = new Graph();
+        int a = g.tensor("a", TensorType.INT8, Quantization.perTensor(1f, 1), null, 2, 3);
+        int b = g.tensor("b", TensorType.INT8, Quantization.perTensor(1f, -1), new byte[] {1, -2}, 2, 1);
+        int y = g.tensor("y", TensorType.INT8, Quantization.perTensor(1f, 3), null, 2, 3);
+        g.op(BuiltinOperator.MUL, new Options.Mul(Activation.RELU), new int[] {a, b}, y);
+        // Rows (a − 1)·(b + 1) with b's rows 2 and −1: [0, 2, 252] → +3 → [3, 5, 127 (clamped)];
+        // [−3, −4, 20] → +3 → [0, −1, 23], RELU keeps levels ≥ zero point 3: [3, 3, 23].
+        for (Arithmetic ar : Arithmetic.values()) {
+            assertThat(run(g, a, y, ar, new byte[] {1, 2, 127, 4, 5, -19})).as(ar.name())
+                    .containsExactly(3, 5, 127, 3, 3, 23);
+        }
+    }
+
+    private static byte[] lookup(BuiltinOperator op, Quantization in, Arithmetic a, byte... levels) throws Exception {
+        Graph g = new Graph();
+        int x = g.tensor("x", TensorType.INT8, in, null, 1, levels.length);
+        Quantization out = op == BuiltinOperator.LOGISTIC
+                ? Quantization.perTensor(1f / 256, -128)
+                : Quantization.perTensor(1f / 128, 0);
+        int y = g.tensor("y", TensorType.INT8, out, null, 1, levels.length);
+        g.op(op, new Options.None(), new int[] {x}, y);
+        return run(g, x, y, a, levels);
+    }
+
+    @Test
+    void logisticAndTanhAtZeroOneAndBeyondTheReferenceRadius() throws Exception {
+        // Scale 1/16: the reference's Q4.27 multiplier is 2^30 with shift 24, its radius 15·2^27/2^24 = 120.
+        // Level 16 is 1.0: logistic 0.7311·256 = 187.15 → 187 − 128 = 59; tanh 0.7616·128 = 97.48 → 97.
+        // Levels ±120 saturate in the reference; in LiteRT logistic(±7.5) rounds to 256 → 127 and to 0 → −128.
+        Quantization sixteenth = Quantization.perTensor(1f / 16, 0);
+        for (Arithmetic a : Arithmetic.values()) {
+            assertThat(lookup(BuiltinOperator.LOGISTIC, sixteenth, a, (byte) 0, (byte) 16, (byte) 120, (byte) -120))
+                    .as(a.name()).containsExactly(0, 59, 127, -128);
+            assertThat(lookup(BuiltinOperator.TANH, sixteenth, a, (byte) 0, (byte) 16, (byte) 120, (byte) -120))
+                    .as(a.name()).containsExactly(0, 97, 127, -128);
+        }
+    }
+
+    @Test
+    void litertRoundsTheFunctionToFloatBeforeScalingAndTiesToEven() throws Exception {
+        // tanh((22 + 74)·0.005348804) = 0.4726562413 in double, 0.47265625 = 60.5/128 as a float: to even, 60.
+        assertThat(lookup(BuiltinOperator.TANH, Quantization.perTensor(0.005348804f, -74), Arithmetic.LITERT,
+                (byte) 22)).containsExactly(60);
+        // logistic((−18 − 5)·0.00714922) = 0.4589843572 in double, the float below 117.5/256: 117 → −11
+        // (evaluated in float, 1/(1 + expf(x)) lands on 117.5 exactly and would round to 118).
+        assertThat(lookup(BuiltinOperator.LOGISTIC, Quantization.perTensor(0.00714922f, 5), Arithmetic.LITERT,
+                (byte) -18)).containsExactly(-11);
+    }
+
+    @Test
+    void logisticRefusesAnOutputQuantizationOtherThanItsOwn() {
+        Graph g = new Graph();
+        int x = g.tensor("x", TensorType.INT8, UNIT, null, 1, 3);
+        int y = g.tensor("y", TensorType.INT8, UNIT, null, 1, 3);
+        g.op(BuiltinOperator.LOGISTIC, new Options.None(), new int[] {x}, y);
+        assertThatThrownBy(() -> Model.load(TfliteWriter.write(g.model(x, y))))
+                .hasMessageStartingWith("operator #0 LOGISTIC: output tensor #1 \"y\" INT8[1, 3] has scale 1.0 zero "
+                        + "point 0; int8 LOGISTIC requires scale 1/256 and zero point -128");
+    }
+
+    @Test
     void fullyConnectedWithRelu6() throws Exception {
         Graph g = new Graph();
         int x = g.tensor("x", TensorType.INT8, Quantization.perTensor(0.5f, -2), null, 1, 2);
@@ -175,7 +255,7 @@ class OperatorTest {
         assertThatThrownBy(() -> Model.load(TfliteWriter.write(g.model(x, y))))
                 .isInstanceOf(UnsupportedModelException.class)
                 .hasMessageContaining("operator #0 SOFTMAX").hasMessageContaining("scale 1/256 and zero point -128")
-                .hasMessageContaining("Supported: operators EXPAND_DIMS");
+                .hasMessageContaining("Supported: operators ADD, AVERAGE_POOL_2D");
 
         Graph f = new Graph();
         int a = f.tensor("a", TensorType.FLOAT32, Quantization.NONE, null, 1, 1, 3, 1);
