@@ -5,6 +5,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flatline.schemas.registry.SchemaRegistryClient;
 import io.flatline.schemas.registry.SchemaRegistryException;
 import org.apache.avro.Schema;
@@ -29,6 +33,7 @@ final class ConfluentSerde<T extends SpecificRecord>
 
     static final int HEADER_LENGTH = 5;
     private static final byte MAGIC = 0;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RecordCodec<T> codec;
     private final SingleObjectSerde<T> singleObject;
@@ -69,11 +74,32 @@ final class ConfluentSerde<T extends SpecificRecord>
 
     private byte[] headerOf(String topic) {
         return headers.computeIfAbsent(topic, t -> {
-            int id = registry.register(subjectOf(t), codec.schema());
+            int id = registry.register(subjectOf(t), published(codec.schema()));
             // Whoever reads what this serde wrote needs no call to the registry.
             readers.putIfAbsent(id, codec.readerOf(codec.schema()));
             return ByteBuffer.allocate(HEADER_LENGTH).put(MAGIC).putInt(id).array();
         });
+    }
+
+    /**
+     * The schema as its {@code .avsc} file has it: without the {@code avro.java.string} properties the code
+     * generator adds, which mean nothing to consumers in other languages. Avro reads both the same.
+     */
+    static Schema published(Schema generated) {
+        try {
+            JsonNode tree = JSON.readTree(generated.toString());
+            removeJavaProperties(tree);
+            return new Schema.Parser().parse(JSON.writeValueAsString(tree));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Avro wrote a schema that is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static void removeJavaProperties(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            object.remove("avro.java.string");
+        }
+        node.forEach(ConfluentSerde::removeJavaProperties);
     }
 
     @Override
