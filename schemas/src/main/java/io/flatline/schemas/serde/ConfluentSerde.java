@@ -1,7 +1,6 @@
 package io.flatline.schemas.serde;
 
 import java.nio.ByteBuffer;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -14,9 +13,6 @@ import io.flatline.schemas.registry.SchemaRegistryException;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * A Kafka serde for one generated record class with a schema registry: it writes the Confluent wire format
@@ -29,7 +25,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * written and read while the registry is down, except records with an id never seen before.
  */
 final class ConfluentSerde<T extends SpecificRecord>
-        implements Serde<T>, Serializer<T>, Deserializer<T>, SchemaRegistering {
+        extends SelfContainedSerde<T> implements SchemaRegistering {
 
     static final int HEADER_LENGTH = 5;
     private static final byte MAGIC = 0;
@@ -155,25 +151,5 @@ final class ConfluentSerde<T extends SpecificRecord>
                     + codec.typeName() + " records.");
         }
         return readers.computeIfAbsent(id, i -> codec.readerOf(writer));
-    }
-
-    @Override
-    public Serializer<T> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<T> deserializer() {
-        return this;
-    }
-
-    @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {
-        // Configured when made, from Flatline's properties (see WireFormat).
-    }
-
-    @Override
-    public void close() {
-        // The registry client is shared by the serdes of every topic and holds no connection of its own.
     }
 }

@@ -13,9 +13,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * A Kafka serde for one generated record class in Avro's single-object encoding: the marker {@code C3 01},
@@ -27,7 +24,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * carry a fingerprint no Flatline version ever published, fail with a {@link SerializationException} that
  * says which, and nothing of Avro's internals.
  */
-public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
+public final class SingleObjectSerde<T extends SpecificRecord> extends SelfContainedSerde<T> {
 
     static final int HEADER_LENGTH = 10;
     private static final byte MARKER_0 = (byte) 0xC3;
@@ -111,25 +108,5 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
 
     private static String hex(long fingerprint) {
         return "0x" + HexFormat.of().toHexDigits(fingerprint);
-    }
-
-    @Override
-    public Serializer<T> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<T> deserializer() {
-        return this;
-    }
-
-    @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {
-        // Nothing to configure: the schema travels in the class, the fingerprint in every record.
-    }
-
-    @Override
-    public void close() {
-        // Holds no resources.
     }
 }

@@ -121,7 +121,7 @@ class OtherServicesReadTheTopicsTest {
     @Test
     void debiansPythonConfluentKafkaReadsThemToo(KafkaCluster kafka, ApicurioRegistry registry) throws Exception {
         assumeTrue(Files.isExecutable(PYTHON), "no " + PYTHON + " here");
-        Process probe = new ProcessBuilder(PYTHON.toString(), "-c", "import confluent_kafka").redirectErrorStream(true)
+        Process probe = new ProcessBuilder(PYTHON.toString(), "-c", "import confluent_kafka.avro, requests").redirectErrorStream(true)
                 .start();
         probe.getInputStream().readAllBytes();
         assumeTrue(probe.waitFor() == 0, "Debian's python3-confluent-kafka is not installed"

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,6 @@ import io.flatline.streams.infer.EngineReferenceModel;
 import io.flatline.testkit.KafkaClusterExtension;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.serialization.Serdes;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,15 +41,6 @@ class StreamsConfluentTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-    }
-
     @Test
     void readsAMixedInputTopicAndWritesRegisteredConfluentRecords(KafkaCluster kafka, ApicurioRegistry registry)
             throws Exception {
@@ -62,29 +51,29 @@ class StreamsConfluentTest {
         fixture.properties.putAll(registry.confluentProperties());
         fixture.sendReadings(List.of("press-01"), READINGS / 2 + 1, READINGS, 4);
 
-        FlatlineStreams app = start(fixture, kafka);
-        for (String id : List.of("predictions", "board-comparisons", "alerts", "device-health")) {
-            assertThat(registry.get("/subjects/" + fixture.prefix + "." + id + "-value/versions"))
-                    .as("registered at start: %s", id).isEqualTo("200 [1]");
-        }
         Topics topics = fixture.topics();
         List<Prediction> predictions = new CopyOnWriteArrayList<>();
         List<byte[]> raw = new CopyOnWriteArrayList<>();
-        closing.add(fixture.collect(topics.predictions(), predictions));
-        closing.add(fixture.collect(new Topic<>("predictions", topics.predictions().name(), Serdes.String(),
-                Serdes.ByteArray(), false), raw));
-
-        int windows = READINGS - StreamsFixture.STEPS + 1;
-        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(predictions).hasSize(windows));
-        assertThat(predictions).extracting(Prediction::getWindowEndSeq).doesNotHaveDuplicates()
-                .contains((long) StreamsFixture.STEPS, (long) READINGS);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(raw).hasSize(windows));
-        String latest = registry.get("/subjects/" + fixture.prefix + ".predictions-value/versions/latest");
-        for (byte[] bytes : raw) {
-            assertThat(bytes[0]).isZero();
-            assertThat(latest).contains("\"id\":" + ByteBuffer.wrap(bytes, 1, 4).getInt() + ",");
+        try (FlatlineStreams app = start(fixture, kafka);
+             AutoCloseable decoded = fixture.collect(topics.predictions(), predictions);
+             AutoCloseable undecoded = fixture.collect(new Topic<>("predictions", topics.predictions().name(),
+                     Serdes.String(), Serdes.ByteArray(), false), raw)) {
+            for (String id : List.of("predictions", "board-comparisons", "alerts", "device-health")) {
+                assertThat(registry.get("/subjects/" + fixture.prefix + "." + id + "-value/versions"))
+                        .as("registered at start: %s", id).isEqualTo("200 [1]");
+            }
+            int windows = READINGS - StreamsFixture.STEPS + 1;
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(predictions).hasSize(windows));
+            assertThat(predictions).extracting(Prediction::getWindowEndSeq).doesNotHaveDuplicates()
+                    .contains((long) StreamsFixture.STEPS, (long) READINGS);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(raw).hasSize(windows));
+            String latest = registry.get("/subjects/" + fixture.prefix + ".predictions-value/versions/latest");
+            for (byte[] bytes : raw) {
+                assertThat(bytes[0]).isZero();
+                assertThat(latest).contains("\"id\":" + ByteBuffer.wrap(bytes, 1, 4).getInt() + ",");
+            }
+            assertThat(app.stopped()).isNotDone();
         }
-        assertThat(app.stopped()).isNotDone();
     }
 
     @Test
@@ -98,7 +87,7 @@ class StreamsConfluentTest {
         assertThat(other).isNotEqualTo(Prediction.getClassSchema());
         registry.client().register(fixture.prefix + ".predictions-value", other);
 
-        assertThatThrownBy(() -> start(fixture, kafka)).isInstanceOf(IncompatibleSchemaException.class)
+        assertThatThrownBy(() -> start(fixture, kafka).close()).isInstanceOf(IncompatibleSchemaException.class)
                 .hasMessageContaining("subject " + fixture.prefix + ".predictions-value");
     }
 
@@ -108,8 +97,12 @@ class StreamsConfluentTest {
                 Optional.empty());
         ModelConfig config = ModelConfig.load(fixture.configFile);
         FlatlineStreams app = FlatlineStreams.start(settings, config, EngineReferenceModel.load(config));
-        closing.add(app);
-        app.awaitRunning(Duration.ofSeconds(60));
-        return app;
+        try {
+            app.awaitRunning(Duration.ofSeconds(60));
+            return app;
+        } catch (RuntimeException | InterruptedException e) {
+            app.close();
+            throw e;
+        }
     }
 }
