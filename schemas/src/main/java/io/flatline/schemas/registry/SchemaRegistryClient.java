@@ -31,10 +31,14 @@ public final class SchemaRegistryClient {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final String COMPATIBILITY = "BACKWARD";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** How long a registry that could not be reached is not asked again, so a stream thread is not held up. */
+    private static final Duration BACK_OFF = Duration.ofSeconds(5);
 
     private final RegistrySettings settings;
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
+    /** Why the registry could not be reached, and until when (System.nanoTime) it is not asked again. */
+    private volatile Unreachable unreachable;
 
     public SchemaRegistryClient(RegistrySettings settings) {
         this.settings = settings;
@@ -137,8 +141,16 @@ public final class SchemaRegistryClient {
                 + response.status + " " + response.message() + hint);
     }
 
-    /** One call, tried on each configured URL in turn until one answers. */
+    /**
+     * One call, tried on each configured URL in turn until one answers. When none does, calls in the next few
+     * seconds fail at once: a reader meeting new ids during an outage would otherwise wait out the connect
+     * timeout on every record, and hold up the records whose schemas it knows.
+     */
     private Response call(String method, String path, JsonNode body) {
+        Unreachable last = unreachable;
+        if (last != null && System.nanoTime() < last.until) {
+            throw new SchemaRegistryException(last.message + "; not asked again for " + BACK_OFF.toSeconds() + " s");
+        }
         List<String> failures = new ArrayList<>();
         for (URI base : settings.urls()) {
             URI url = URI.create(base + path);
@@ -160,8 +172,13 @@ public final class SchemaRegistryClient {
                 throw new SchemaRegistryException("Interrupted while calling the schema registry at " + base);
             }
         }
-        throw new SchemaRegistryException("The schema registry cannot be reached (" + String.join("; ", failures)
-                + "); check " + RegistrySettings.URL);
+        String message = "The schema registry cannot be reached (" + String.join("; ", failures) + "); check "
+                + RegistrySettings.URL;
+        unreachable = new Unreachable(message, System.nanoTime() + BACK_OFF.toNanos());
+        throw new SchemaRegistryException(message);
+    }
+
+    private record Unreachable(String message, long until) {
     }
 
     private static String encode(String subject) {

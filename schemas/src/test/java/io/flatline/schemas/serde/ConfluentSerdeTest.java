@@ -174,6 +174,10 @@ class ConfluentSerdeTest {
         assertThatThrownBy(() -> serde.deserializer().deserialize(topic, unknownId))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("schema id " + Integer.MAX_VALUE).hasMessageContaining("cannot be reached");
+        // The next record with a new id fails at once instead of waiting on the registry again.
+        assertThatThrownBy(() -> serde.deserializer().deserialize(topic, unknownId))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("not asked again");
+        assertThat(serde.deserializer().deserialize(topic, fromElsewhere)).isEqualTo(reading);
     }
 
     @Test
