@@ -1,6 +1,7 @@
 package io.flatline.schemas.registry;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -166,7 +167,7 @@ public final class SchemaRegistryClient {
                 HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 return new Response(base, response.statusCode(), response.body());
             } catch (IOException e) {
-                failures.add(base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                failures.add(base + ": " + describe(e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SchemaRegistryException("Interrupted while calling the schema registry at " + base);
@@ -179,6 +180,16 @@ public final class SchemaRegistryClient {
     }
 
     private record Unreachable(String message, long until) {
+    }
+
+    /** The first message down the causes; the JDK's client says nothing when a connection is refused. */
+    private static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                return t.getMessage();
+            }
+        }
+        return e instanceof ConnectException ? "connection refused" : e.getClass().getSimpleName();
     }
 
     private static String encode(String subject) {
