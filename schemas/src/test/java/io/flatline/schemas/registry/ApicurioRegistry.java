@@ -62,7 +62,8 @@ public final class ApicurioRegistry implements AutoCloseable {
     /** Starts a registry and waits until it is ready; throws saying why when it cannot be had. */
     static ApicurioRegistry start() throws IOException, InterruptedException {
         Path jar = runnerJar();
-        Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "apicurio-");
+        // Beside the bundle in target/: the log stays there to read, and a clean build removes it.
+        Path work = Files.createTempDirectory(jar.getParent().getParent(), "apicurio-run-");
         Path keystore = work.resolve("registry.p12");
         Path truststore = work.resolve("trust.p12");
         keytool("-genkeypair", "-alias", "registry", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",

@@ -41,7 +41,8 @@ public final class SchemaRegistryExtension implements ExecutionCondition, Parame
                 Started.class);
     }
 
-    private static final class Started implements ExtensionContext.Store.CloseableResource {
+    /** Closeable both ways: JUnit's older stores close a CloseableResource, newer ones an AutoCloseable. */
+    private static final class Started implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         final ApicurioRegistry registry;
         final String failure;
 

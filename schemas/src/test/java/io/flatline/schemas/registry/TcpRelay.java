@@ -6,8 +6,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Forwards a loopback port to another, byte for byte, until closed: a way to take a real service out of a
@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class TcpRelay implements AutoCloseable {
 
     private final ServerSocket server;
-    private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final List<Socket> open = new ArrayList<>();
 
     public TcpRelay(int targetPort) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -34,8 +34,16 @@ public final class TcpRelay implements AutoCloseable {
             try {
                 Socket client = server.accept();
                 Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                open.add(client);
-                open.add(target);
+                // A connection accepted while close() runs must not escape it and go on relaying.
+                synchronized (open) {
+                    if (server.isClosed()) {
+                        closeQuietly(client);
+                        closeQuietly(target);
+                        return;
+                    }
+                    open.add(client);
+                    open.add(target);
+                }
                 pipe(client, target);
                 pipe(target, client);
             } catch (IOException closed) {
@@ -62,8 +70,10 @@ public final class TcpRelay implements AutoCloseable {
     /** Stops listening and cuts every connection. */
     @Override
     public void close() {
-        closeQuietly(server);
-        open.forEach(TcpRelay::closeQuietly);
+        synchronized (open) {
+            closeQuietly(server);
+            open.forEach(TcpRelay::closeQuietly);
+        }
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

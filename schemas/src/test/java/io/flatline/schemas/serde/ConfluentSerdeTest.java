@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -142,7 +146,7 @@ class ConfluentSerdeTest {
     @Test
     void aRegistryThatCannotBeReachedAtStartIsAClearError() throws Exception {
         int closed;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
         Map<String, String> config = Map.of(WireFormat.PROPERTY, "confluent", RegistrySettings.URL,
@@ -161,12 +165,16 @@ class ConfluentSerdeTest {
         byte[] unknownId = fromElsewhere.clone();
         ByteBuffer.wrap(unknownId, 1, 4).putInt(Integer.MAX_VALUE);
         Serde<SensorReading> serde;
+        int relayPort;
         try (TcpRelay relay = new TcpRelay(registry.port())) {
             serde = serde(SensorReading.class, Map.of(WireFormat.PROPERTY, "confluent",
                     RegistrySettings.URL, ApicurioRegistry.urlOnPort(relay.port())));
             Topic<String, SensorReading> topicOf = new Topic<>("sensor-readings", topic, null, serde, false);
             topicOf.registerValueSchema();
+            relayPort = relay.port();
         }
+        assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), relayPort).close())
+                .as("the registry is out of reach").isInstanceOf(ConnectException.class);
 
         assertThat(serde.deserializer().deserialize(topic, serde.serializer().serialize(topic, reading)))
                 .isEqualTo(reading);
