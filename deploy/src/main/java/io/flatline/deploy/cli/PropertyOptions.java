@@ -13,7 +13,8 @@ public final class PropertyOptions {
     public String bootstrapServers;
 
     @Option(names = {"-p", "--property"}, paramLabel = "KEY=VALUE",
-            description = "A Kafka client property (security.protocol, sasl.*, ssl.*, ...) or a Flatline one"
-                    + " (flatline.topic.<id>=NAME). Repeatable.")
+            description = "A Kafka client property (security.protocol, sasl.*, ssl.*, ...), a Flatline one"
+                    + " (flatline.topic.<id>=NAME, flatline.serde.format=confluent) or a schema registry's"
+                    + " (schema.registry.url, basic.auth.*, schema.registry.ssl.*). Repeatable.")
     public Map<String, String> properties = new LinkedHashMap<>();
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.flatline.deploy.cli.Durations;
 import io.flatline.deploy.cli.PropertyOptions;
 import io.flatline.schemas.json.RecordJson;
+import io.flatline.schemas.registry.RegistrySettings;
 import io.flatline.schemas.topic.Topic;
 import io.flatline.schemas.topic.Topics;
 import org.apache.avro.generic.IndexedRecord;
@@ -121,20 +122,25 @@ public final class TailCommand implements Callable<Integer> {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         kafka.properties.forEach((k, v) -> {
-            if (!k.startsWith("flatline.")) {
+            if (!isTopicsProperty(k)) {
                 props.put(k, v);
             }
         });
         return props;
     }
 
+    /** Topic names, wire format and schema registry: what decodes the topic, not what the consumer needs. */
     private Map<String, String> flatlineProperties() {
         Map<String, String> props = new HashMap<>();
         kafka.properties.forEach((k, v) -> {
-            if (k.startsWith("flatline.")) {
+            if (isTopicsProperty(k)) {
                 props.put(k, v);
             }
         });
         return props;
+    }
+
+    private static boolean isTopicsProperty(String key) {
+        return key.startsWith("flatline.") || RegistrySettings.isRegistryProperty(key);
     }
 }

@@ -4,6 +4,7 @@ import io.flatline.ingest.metrics.IngestMetrics;
 import io.flatline.ingest.poll.ReadingSink;
 import io.flatline.schemas.BoardInference;
 import io.flatline.schemas.SensorReading;
+import io.flatline.schemas.registry.RegistrySettings;
 import io.flatline.schemas.topic.Topic;
 import io.flatline.schemas.topic.Topics;
 import org.apache.kafka.clients.producer.Callback;
@@ -48,10 +49,16 @@ public final class KafkaSink implements ReadingSink, AutoCloseable {
     private final Target<BoardInference> inferences;
     private volatile boolean closed;
 
-    /** {@code properties}: Kafka producer properties and Flatline's {@code flatline.topic.*} names. */
+    /**
+     * {@code properties}: Kafka producer properties, Flatline's {@code flatline.topic.*} names and wire format,
+     * and the schema registry's properties. The value schemas are registered first where the format needs a
+     * registry, so a registry that cannot be reached, or that refuses the schemas, stops ingest before it polls.
+     */
     public KafkaSink(Map<String, String> properties, IngestMetrics metrics) {
         this.metrics = metrics;
         Topics topics = Topics.fromConfig(properties);
+        topics.sensorReadings().registerValueSchema();
+        topics.boardInferences().registerValueSchema();
         this.readings = new Target<>(topics.sensorReadings());
         this.inferences = new Target<>(topics.boardInferences());
         this.producer = new KafkaProducer<>(producerConfig(properties), new StringSerializer(), new ByteArraySerializer());
@@ -76,7 +83,7 @@ public final class KafkaSink implements ReadingSink, AutoCloseable {
     static Map<String, Object> producerConfig(Map<String, String> properties) {
         Map<String, Object> config = new HashMap<>(DEFAULTS);
         properties.forEach((k, v) -> {
-            if (!k.startsWith("flatline.")) {
+            if (!k.startsWith("flatline.") && !RegistrySettings.isRegistryProperty(k)) {
                 config.put(k, v);
             }
         });

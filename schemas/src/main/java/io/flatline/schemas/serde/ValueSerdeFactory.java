@@ -6,9 +6,10 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
- * Makes the value serdes of Flatline's topics. The default writes Avro's single-object encoding; a deployment
- * that runs a schema registry plugs its own factory in with the property {@code flatline.serde.factory} (a
- * class with a public no-argument constructor), and every module then reads and writes through it.
+ * Makes the value serdes of Flatline's topics. Flatline's own formats are chosen with {@code flatline.serde.format}
+ * (see {@link WireFormat}); a deployment with other needs plugs its own factory in with the property
+ * {@code flatline.serde.factory} (a class with a public no-argument constructor), and every module then reads
+ * and writes through it.
  */
 public interface ValueSerdeFactory {
 

@@ -1,5 +1,6 @@
 package io.flatline.schemas.topic;
 
+import io.flatline.schemas.serde.SchemaRegistering;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -27,5 +28,18 @@ public record Topic<K, V>(String id, String name, Serde<K> keySerde, Serde<V> va
 
     public Deserializer<V> valueDeserializer() {
         return valueSerde.deserializer();
+    }
+
+    /**
+     * Registers the value schema with the schema registry where the wire format has one, and does nothing
+     * otherwise. A service calls it at start for each topic it writes.
+     *
+     * @throws io.flatline.schemas.registry.SchemaRegistryException when the registry cannot be reached or
+     *                                                              refuses the schema as incompatible
+     */
+    public void registerValueSchema() {
+        if (valueSerde instanceof SchemaRegistering registering) {
+            registering.registerSchemaFor(name);
+        }
     }
 }

@@ -13,6 +13,7 @@ import io.flatline.schemas.DeviceHealth;
 import io.flatline.schemas.Prediction;
 import io.flatline.schemas.SensorReading;
 import io.flatline.schemas.serde.ValueSerdeFactory;
+import io.flatline.schemas.serde.WireFormat;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serdes;
@@ -21,7 +22,9 @@ import org.apache.kafka.common.serialization.Serdes;
  * The registry of Flatline's topics, configured once and shared by every module. Keys are device ids as UTF-8
  * strings, so every record of a device lands in one partition. A name is overridden with the property
  * {@code flatline.topic.<id>} (for example {@code flatline.topic.sensor-readings=plant7.readings}); the value
- * serdes come from {@code flatline.serde.factory} (default: Avro single-object encoding).
+ * serdes follow {@code flatline.serde.format} (see {@link WireFormat}: Avro single-object encoding by default,
+ * or the Confluent wire format with {@code schema.registry.url}), or come from a class of the deployment's own
+ * named by {@code flatline.serde.factory}.
  */
 public final class Topics {
 
@@ -51,8 +54,10 @@ public final class Topics {
     }
 
     /**
-     * The registry as configured: {@code flatline.topic.*} names and {@code flatline.serde.factory}; other
-     * properties are passed to the serde factory and otherwise ignored.
+     * The registry as configured: {@code flatline.topic.*} names, {@code flatline.serde.format} or
+     * {@code flatline.serde.factory}, and the schema registry's properties ({@code schema.registry.url}, ...);
+     * other properties are passed to the serde factory and otherwise ignored. With a schema registry configured,
+     * this checks that it answers.
      */
     public static Topics fromConfig(Map<String, ?> config) {
         Set<String> ids = new TreeSet<>(ids());
@@ -114,7 +119,11 @@ public final class Topics {
     private static ValueSerdeFactory serdeFactory(Map<String, ?> config) {
         Object name = config.get(SERDE_FACTORY);
         if (name == null) {
-            return new ValueSerdeFactory.SingleObject();
+            return WireFormat.factoryFor(config);
+        }
+        if (config.containsKey(WireFormat.PROPERTY)) {
+            throw new ConfigException(SERDE_FACTORY, name, "set either " + SERDE_FACTORY + " or "
+                    + WireFormat.PROPERTY + ", not both");
         }
         try {
             Object factory = Class.forName(name.toString().strip()).getDeclaredConstructor().newInstance();

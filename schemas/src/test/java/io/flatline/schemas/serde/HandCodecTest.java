@@ -52,7 +52,7 @@ class HandCodecTest {
     <T extends SpecificRecord> void isWrittenForTheCurrentSchemaAndUsedByTheSerde(Class<T> type) {
         // Fails when the schema changes: update the codec to the new version, then its fingerprint here.
         long current = SchemaNormalization.parsingFingerprint64(SpecificData.get().getSchema(type));
-        assertThat(SingleObjectSerde.handCodecOf(type).schemaFingerprint()).isEqualTo(current);
+        assertThat(RecordCodec.handCodecOf(type).schemaFingerprint()).isEqualTo(current);
         assertThat(new SingleObjectSerde<>(type).handCoded()).isTrue();
     }
 
@@ -62,7 +62,7 @@ class HandCodecTest {
     <T extends SpecificRecord> void writesAvrosBytesAndReadsWhatAvroWritesInBlocksToo(Class<T> type,
                                                                           Function<Random, SpecificRecord> random)
             throws Exception {
-        HandCodec<T> codec = SingleObjectSerde.handCodecOf(type);
+        HandCodec<T> codec = RecordCodec.handCodecOf(type);
         byte[] header = {1, 2, 3};
         Random rnd = new Random(42);
         for (int i = 0; i < RECORDS; i++) {

@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
 import io.flatline.schemas.topic.TopicProvisioner;
+import io.flatline.schemas.topic.Topic;
 import io.flatline.schemas.topic.Topics;
 import io.flatline.streams.api.DeviceViews;
 import io.flatline.streams.api.HttpApi;
@@ -59,6 +60,11 @@ public final class FlatlineStreams implements AutoCloseable {
         props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueProcessingExceptionHandler.class.getName());
         LocalStateIdentity identity = provisionTopics(settings, topics, props);
+        // Where the wire format has a registry: an unreachable one, or one that refuses a schema, stops the start.
+        for (Topic<String, ?> output : List.of(topics.predictions(), topics.boardComparisons(), topics.alerts(),
+                topics.deviceHealth())) {
+            output.registerValueSchema();
+        }
         HttpApi http = null;
         if (settings.http().isPresent()) {
             try {

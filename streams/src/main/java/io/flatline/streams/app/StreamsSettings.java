@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
+import io.flatline.schemas.registry.RegistrySettings;
+import io.flatline.schemas.serde.WireFormat;
 import io.flatline.schemas.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -18,8 +20,9 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  * Everything the streams application is configured with, in one typed place: the model config, where the
  * cluster is, and any Kafka or Flatline property the user passes through.
  *
- * @param properties pass-through properties: Kafka Streams and client settings (security included) and
- *                   Flatline's own ({@code flatline.topic.*}, {@code flatline.serde.factory})
+ * @param properties pass-through properties: Kafka Streams and client settings (security included),
+ *                   Flatline's own ({@code flatline.topic.*}, {@code flatline.serde.format} or
+ *                   {@code flatline.serde.factory}) and the schema registry's ({@code schema.registry.url}, ...)
  * @param http       where the HTTP API listens, if anywhere
  * @param inputUntil input records timestamped after this are left out (a replay of a past period)
  */
@@ -58,7 +61,8 @@ public record StreamsSettings(Path modelConfig, String bootstrapServers, Map<Str
         Map<String, String> flatline = new HashMap<>();
         properties.forEach((k, v) -> {
             boolean topicName = k.startsWith(Topics.TOPIC_PREFIX) && !k.equals(DEAD_LETTER_TOPIC);
-            if (topicName || k.equals(Topics.SERDE_FACTORY)) {
+            if (topicName || k.equals(Topics.SERDE_FACTORY) || k.equals(WireFormat.PROPERTY)
+                    || RegistrySettings.isRegistryProperty(k)) {
                 flatline.put(k, v);
             }
         });
@@ -82,7 +86,7 @@ public record StreamsSettings(Path modelConfig, String bootstrapServers, Map<Str
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         properties.forEach((k, v) -> {
-            if (!k.startsWith("flatline.")) {
+            if (!k.startsWith("flatline.") && !RegistrySettings.isRegistryProperty(k)) {
                 props.put(k, v);
             }
         });

@@ -9,6 +9,7 @@ import io.flatline.streams.alarm.DeviceAlarms;
 import io.flatline.streams.compare.BoardMonitor;
 import io.flatline.streams.config.ModelConfig;
 import io.flatline.streams.infer.ReferenceModel;
+import io.flatline.schemas.serde.FlatlineSerdes;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -118,7 +119,9 @@ public final class FlatlineTopology {
                 JsonSerde.of(BoardMonitor.State.class))), MONITOR);
         topology.addStateStore(CommitBufferedStore.around(store(StoreNames.ALARMS,
                 JsonSerde.of(DeviceAlarms.class))), MONITOR);
-        topology.addStateStore(store(StoreNames.HEALTH, topics.deviceHealth().valueSerde()), MONITOR);
+        // Internal state, read by nobody else: single-object encoding, so it needs no schema registry whatever
+        // the topics' wire format (its changelog would otherwise register a subject of its own).
+        topology.addStateStore(store(StoreNames.HEALTH, FlatlineSerdes.deviceHealth()), MONITOR);
     }
 
     /**
