@@ -2,6 +2,7 @@ package io.flatline.streams.topology;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +27,22 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The fleet view of one device: keeps its recent reference windows, holds the board's inferences against
  * them, owns every alarm of the device (the reference's and the board's, through one {@link DeviceAlarms}), and
  * keeps the device's health. Emits {@link BoardComparison}s, {@link Alert}s and {@link DeviceHealth}.
+ *
+ * <p>A record has all its effects or none: its state changes are held until it has been handled in full, then
+ * saved, and only then do its outputs go out. A record that fails half way leaves the stores as they were and
+ * its device's objects are read from them again; the exception goes on to Kafka Streams' processing exception
+ * handler, which sends the record to the dead-letter topic with the reason in its headers.
  */
 final class MonitorProcessor implements Processor<String, Object, String, SpecificRecord> {
+
+    private static final Logger log = LoggerFactory.getLogger(MonitorProcessor.class);
 
     /** Health goes out on every change that matters, and at least once per this many windows. */
     static final int HEALTH_HEARTBEAT_WINDOWS = 50;
@@ -53,6 +63,10 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
      * the stream thread with every board reporting. A revived task has it again at the board's next comparison.
      */
     private Map<String, AgreementWindow.Summary> agreementToPublish;
+    /** The current record's outputs, written once its state is saved. */
+    private final List<Record<String, SpecificRecord>> emitted = new ArrayList<>();
+    /** The current record's join misses, counted once its state is saved. */
+    private long joinMisses;
 
     MonitorProcessor(BoardMonitor.Settings settings, AlarmSettings alarmSettings, int outputs,
                      PipelineCounters counters) {
@@ -76,6 +90,56 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
     @Override
     public void process(Record<String, Object> record) {
         String device = record.key();
+        AgreementWindow.Summary unpublished = agreementToPublish.get(device);
+        emitted.clear();
+        joinMisses = 0;
+        try {
+            handle(device, record);
+            save();
+        } catch (RuntimeException e) {
+            undo(device, unpublished);
+            counters.failed.incrementAndGet();
+            log.warn("A record of {} failed in the monitor; none of its effects stay, and it goes to the dead-letter"
+                    + " topic: {}", device, e.toString());
+            throw e;
+        }
+        counters.joinMisses.addAndGet(joinMisses);
+        for (Record<String, SpecificRecord> out : emitted) {
+            if (out.value() instanceof BoardComparison) {
+                counters.comparisons.incrementAndGet();
+            } else if (out.value() instanceof Alert) {
+                counters.alerts.incrementAndGet();
+            }
+            context.forward(out);
+        }
+    }
+
+    /** The health store first: it is written at once, the others at the commit, so only it can fail here. */
+    private void save() {
+        health.save();
+        boards.save();
+        alarms.save();
+        referenceWindows.save();
+    }
+
+    /** The stores as they were before the record, and the device's objects read from them again. */
+    private void undo(String device, AgreementWindow.Summary unpublished) {
+        health.discard();
+        boards.discard();
+        alarms.discard();
+        referenceWindows.discard(device);
+        if (unpublished == null) {
+            agreementToPublish.remove(device);
+        } else {
+            agreementToPublish.put(device, unpublished);
+        }
+    }
+
+    private void emit(Record<String, Object> in, SpecificRecord value) {
+        emitted.add(in.withValue(value));
+    }
+
+    private void handle(String device, Record<String, Object> record) {
         Object value = record.value();
         if (value instanceof ReferenceOutcome outcome) {
             Prediction prediction = outcome.prediction();
@@ -113,10 +177,9 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
             return;
         }
         boards.put(device, outcome.state());
-        counters.joinMisses.addAndGet(outcome.state().joinMisses() - (before == null ? 0 : before.joinMisses()));
+        joinMisses += outcome.state().joinMisses() - (before == null ? 0 : before.joinMisses());
         for (BoardComparison comparison : outcome.comparisons()) {
-            counters.comparisons.incrementAndGet();
-            context.forward(in.withValue(comparison));
+            emit(in, comparison);
         }
         for (BoardMonitor.Signal signal : outcome.signals()) {
             observe(device, in, AlertSource.BOARD, signal.kind(), signal.activity(), signal.seq(), signal.time());
@@ -144,8 +207,7 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
         alarms.put(device, step.next().isEmpty() ? null : step.next());
         Alert alert = step.alert();
         if (alert != null) {
-            counters.alerts.incrementAndGet();
-            context.forward(in.withValue(alert));
+            emit(in, alert);
         }
         if (alert != null || step.returned()) {
             // A return changes no alert record, but the health's episodes say how often it came back.
@@ -175,7 +237,7 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
         }
         DeviceHealth after = changed(device, in, before, h -> h.setLastSeq(seq).setLabel(prediction.getLabel()));
         health.put(device, after);
-        context.forward(in.withValue(after));
+        emit(in, after);
     }
 
     /**
@@ -193,7 +255,7 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
         });
         health.put(device, after);
         if (before == null || mattersChanged(before, after)) {
-            context.forward(in.withValue(after));
+            emit(in, after);
         }
     }
 

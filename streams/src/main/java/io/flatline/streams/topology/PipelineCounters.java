@@ -16,6 +16,8 @@ public final class PipelineCounters {
     final AtomicLong comparisons = new AtomicLong();
     final AtomicLong joinMisses = new AtomicLong();
     final AtomicLong alerts = new AtomicLong();
+    /** Records that failed while being handled, their effects undone and the record sent to the dead-letter topic. */
+    final AtomicLong failed = new AtomicLong();
 
     /** Every counter by its metric name. */
     public Map<String, Long> snapshot() {
@@ -29,6 +31,7 @@ public final class PipelineCounters {
         out.put("board_comparisons", comparisons.get());
         out.put("board_join_misses", joinMisses.get());
         out.put("alerts", alerts.get());
+        out.put("records_failed", failed.get());
         return out;
     }
 }
