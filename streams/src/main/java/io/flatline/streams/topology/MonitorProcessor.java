@@ -1,6 +1,7 @@
 package io.flatline.streams.topology;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,6 +51,7 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
     private final BoardMonitor.Settings settings;
     private final AlarmSettings alarmSettings;
     private final int outputs;
+    private final Duration idleEviction;
     private final PipelineCounters counters;
     private ProcessorContext<String, SpecificRecord> context;
     private HeldValues<BoardMonitor.State> boards;
@@ -67,12 +69,15 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
     private final List<Record<String, SpecificRecord>> emitted = new ArrayList<>();
     /** The current record's join misses, counted once its state is saved. */
     private long joinMisses;
+    /** Made afresh in every {@code init}, as {@link HeldValues} are. */
+    private IdleDevices idle;
 
-    MonitorProcessor(BoardMonitor.Settings settings, AlarmSettings alarmSettings, int outputs,
+    MonitorProcessor(BoardMonitor.Settings settings, AlarmSettings alarmSettings, int outputs, Duration idleEviction,
                      PipelineCounters counters) {
         this.settings = settings;
         this.alarmSettings = alarmSettings;
         this.outputs = outputs;
+        this.idleEviction = idleEviction;
         this.counters = counters;
     }
 
@@ -85,6 +90,34 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
         this.health = new HeldValues<>(context.getStateStore(StoreNames.HEALTH));
         this.alarms = new HeldValues<>(context.getStateStore(StoreNames.ALARMS));
         this.agreementToPublish = new HashMap<>();
+        this.idle = new IdleDevices(idleEviction);
+        idle.schedule(context, this::evict);
+    }
+
+    /**
+     * A device idle for longer than the window's idleEviction leaves the heap: its board, health and alarms are
+     * read from the stores on its next record, and so are its reference windows once its board has reported (until
+     * then they are in memory only, and gone, as after a restart). The agreement it has not published yet goes
+     * into its stored health, so that its next health is the one it would have published anyway.
+     */
+    private void evict(String device) {
+        AgreementWindow.Summary agreement = agreementToPublish.remove(device);
+        DeviceHealth current = health.get(device);
+        if (agreement != null && current != null) {
+            health.put(device, withAgreement(DeviceHealth.newBuilder(current), agreement).build());
+            health.save();
+        }
+        forget(device);
+    }
+
+    /** Lets go of everything held of the device in memory; all of it is saved. */
+    private void forget(String device) {
+        boards.forget(device);
+        health.forget(device);
+        alarms.forget(device);
+        referenceWindows.forget(device);
+        agreementToPublish.remove(device);
+        idle.forget(device);
     }
 
     @Override
@@ -94,7 +127,12 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
         emitted.clear();
         joinMisses = 0;
         try {
-            handle(device, record);
+            if (record.value() == null) {
+                retire(device);
+            } else {
+                idle.seen(device, record.timestamp());
+                handle(device, record);
+            }
             save();
         } catch (RuntimeException e) {
             undo(device, unpublished);
@@ -102,6 +140,9 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
             log.warn("A record of {} failed in the monitor; none of its effects stay, and it goes to the dead-letter"
                     + " topic: {}", device, e.toString());
             throw e;
+        }
+        if (record.value() == null) {
+            forget(device);
         }
         counters.joinMisses.addAndGet(joinMisses);
         for (Record<String, SpecificRecord> out : emitted) {
@@ -133,6 +174,18 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
         } else {
             agreementToPublish.put(device, unpublished);
         }
+    }
+
+    /** A retired device: its board, alarms, health and reference windows are deleted. */
+    private void retire(String device) {
+        for (HeldValues<?> store : List.of(boards, health, alarms)) {
+            if (store.get(device) != null) {
+                store.put(device, null);
+            }
+        }
+        int chunks = referenceWindows.retire(device);
+        log.info("Device {} retired: its board's state, alarms, health and {} chunks of reference windows deleted",
+                device, chunks);
     }
 
     private void emit(Record<String, Object> in, SpecificRecord value) {
@@ -266,11 +319,13 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
                 ? DeviceHealth.newBuilder().setDeviceId(device).setOpenAlerts(List.of())
                 : DeviceHealth.newBuilder(before));
         AgreementWindow.Summary agreement = agreementToPublish.remove(device);
-        if (agreement != null) {
-            builder.setComparedWindows(agreement.total()).setExactMatchRate(agreement.exactMatchRate())
-                    .setTop1AgreementRate(agreement.top1AgreementRate()).setMaxAbsDiffLsb(agreement.maxAbsDiffLsb());
-        }
-        return builder.setUpdated(Instant.ofEpochMilli(in.timestamp())).build();
+        return (agreement == null ? builder : withAgreement(builder, agreement))
+                .setUpdated(Instant.ofEpochMilli(in.timestamp())).build();
+    }
+
+    private static DeviceHealth.Builder withAgreement(DeviceHealth.Builder health, AgreementWindow.Summary agreement) {
+        return health.setComparedWindows(agreement.total()).setExactMatchRate(agreement.exactMatchRate())
+                .setTop1AgreementRate(agreement.top1AgreementRate()).setMaxAbsDiffLsb(agreement.maxAbsDiffLsb());
     }
 
     /** A health's last seq, -1 before the first. */

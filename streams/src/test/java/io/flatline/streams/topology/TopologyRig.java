@@ -62,9 +62,13 @@ final class TopologyRig implements AutoCloseable {
 
     /** Stuck after 5 windows over 3 inputs, stale after 5 readings, divergent after 3; alarms clear after 4. */
     TopologyRig(Path stateDir, boolean frozenModel) {
+        this(stateDir, frozenModel, WindowPolicy.DEFAULT_IDLE_EVICTION);
+    }
+
+    TopologyRig(Path stateDir, boolean frozenModel, Duration idleEviction) {
         ModelConfig config = new ModelConfig(Path.of("test.tflite"), Arithmetic.LITERT, List.of("a", "b"),
                 new Normalization.None(), new WindowPolicy(SIZE, 1, WindowPolicy.GapPolicy.RESET,
-                WindowPolicy.BadQualityPolicy.SKIP),
+                WindowPolicy.BadQualityPolicy.SKIP, idleEviction),
                 new RunDetector.Settings(5, 3, 5), new ModelConfig.Comparison(1, 3, 100, 50),
                 new AlarmSettings(4, Duration.ZERO));
         Properties props = new StreamsSettings(Path.of("flatline.yaml"), "unused:9092",
@@ -100,6 +104,11 @@ final class TopologyRig implements AutoCloseable {
     void readingAt(String device, long seq, float a, float b, Instant at) {
         readings.pipeInput(device, SensorReading.newBuilder().setDeviceId(device).setSeq(seq).setTimestamp(at)
                 .setValues(List.of(a, b)).setQuality(Quality.GOOD).build(), at);
+    }
+
+    /** The device's tombstone in the readings topic: it is retired. */
+    void retire(String device, Instant at) {
+        readings.pipeInput(device, null, at);
     }
 
     /** The board's report of the window ending at {@code seq}, stamped at {@code at}. */
