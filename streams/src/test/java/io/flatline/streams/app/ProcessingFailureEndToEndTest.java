@@ -24,10 +24,7 @@ import io.flatline.streams.config.ModelConfig;
 import io.flatline.streams.infer.EngineReferenceModel;
 import io.flatline.streams.infer.ReferenceModel;
 import io.flatline.testkit.KafkaClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -71,7 +68,7 @@ class ProcessingFailureEndToEndTest {
         closing.add(fixture.collect(topics.predictions(), predictions));
         closing.add(fixture.collect(topics.alerts(), alerts));
         List<ConsumerRecord<byte[], byte[]>> deadLetters = new CopyOnWriteArrayList<>();
-        closing.add(collectRaw(kafka, props.get(StreamsSettings.DEAD_LETTER_TOPIC), deadLetters));
+        closing.add(fixture.collectRecords(props.get(StreamsSettings.DEAD_LETTER_TOPIC), deadLetters));
 
         // Windows from 50 on, all the same output over changing inputs: the stuck run of 20 raises at window 69,
         // whose evidence fails.
@@ -103,32 +100,6 @@ class ProcessingFailureEndToEndTest {
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
-    }
-
-    /** Reads a topic's committed records as they are, headers included, until closed. */
-    private static AutoCloseable collectRaw(KafkaCluster kafka, String topic,
-                                            List<ConsumerRecord<byte[], byte[]>> into) {
-        var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, KafkaClusterExtension.uniqueName("dead-letters"),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(topic));
-        AtomicBoolean running = new AtomicBoolean(true);
-        Thread t = new Thread(() -> {
-            try (consumer) {
-                while (running.get()) {
-                    consumer.poll(Duration.ofMillis(100)).forEach(into::add);
-                }
-            }
-        }, "collect-" + topic);
-        t.setDaemon(true);
-        t.start();
-        return () -> {
-            running.set(false);
-            t.join(10_000);
-        };
     }
 
     /**
