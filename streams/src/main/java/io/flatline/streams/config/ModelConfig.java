@@ -2,6 +2,7 @@ package io.flatline.streams.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -83,7 +84,7 @@ public record ModelConfig(Path modelFile, Arithmetic kernels, List<String> label
         Optional<YamlTree.Section> w = root.section("window");
         if (w.isPresent()) {
             w.get().allowOnly(Set.of("size", "stride", "gap", "badQuality", "idleEviction"));
-            java.time.Duration idle = w.get().duration("idleEviction", WindowPolicy.DEFAULT_IDLE_EVICTION);
+            Duration idle = w.get().duration("idleEviction", WindowPolicy.DEFAULT_IDLE_EVICTION);
             if (idle.isZero()) {
                 w.get().problem("idleEviction", "must be longer than 0");
                 idle = WindowPolicy.DEFAULT_IDLE_EVICTION;

@@ -53,11 +53,6 @@ final class IdleDevices {
         lastSeen.remove(device);
     }
 
-    /** Devices tracked: those that had a record within the idle time, or since the last sweep. */
-    int size() {
-        return lastSeen.size();
-    }
-
     private void sweep(long now, Consumer<String> evict) {
         long silentSince = now - idleAfter.toMillis();
         List<String> silent = new ArrayList<>();

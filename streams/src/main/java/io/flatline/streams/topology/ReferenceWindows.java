@@ -129,7 +129,7 @@ final class ReferenceWindows {
     /** Drops the current record's chunks, and what is held of its device: it is read back from the store again. */
     void discard(String device) {
         unsaved.clear();
-        devices.remove(device);
+        forget(device);
     }
 
     /** Lets go of the device's windows in memory, its chunks saved: its next use reads them back. */
