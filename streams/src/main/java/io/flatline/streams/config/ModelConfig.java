@@ -2,6 +2,7 @@ package io.flatline.streams.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -82,10 +83,15 @@ public record ModelConfig(Path modelFile, Arithmetic kernels, List<String> label
         WindowPolicy window = new WindowPolicy(50, 1, GapPolicy.RESET, BadQualityPolicy.SKIP);
         Optional<YamlTree.Section> w = root.section("window");
         if (w.isPresent()) {
-            w.get().allowOnly(Set.of("size", "stride", "gap", "badQuality"));
+            w.get().allowOnly(Set.of("size", "stride", "gap", "badQuality", "idleEviction"));
+            Duration idle = w.get().duration("idleEviction", WindowPolicy.DEFAULT_IDLE_EVICTION);
+            if (idle.isZero()) {
+                w.get().problem("idleEviction", "must be longer than 0");
+                idle = WindowPolicy.DEFAULT_IDLE_EVICTION;
+            }
             window = new WindowPolicy(w.get().integer("size", 50, 1, 4096), w.get().integer("stride", 1, 1, 4096),
                     w.get().choice("gap", GapPolicy.class, GapPolicy.RESET),
-                    w.get().choice("badQuality", BadQualityPolicy.class, BadQualityPolicy.SKIP));
+                    w.get().choice("badQuality", BadQualityPolicy.class, BadQualityPolicy.SKIP), idle);
         }
 
         int stuck = 30;

@@ -107,7 +107,8 @@ public final class FlatlineTopology {
                 config.comparison().toleranceLsb(), config.comparison().divergenceRun(),
                 config.comparison().summaryWindows(), config.comparison().retentionWindows(),
                 config.comparison().retentionWindows());
-        return new MonitorProcessor(settings, config.alarm(), model.outputs(), counters);
+        return new MonitorProcessor(settings, config.alarm(), model.outputs(), config.window().idleEviction(),
+                counters);
     }
 
     private void addStores(Topology topology) {

@@ -55,6 +55,8 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
      * from the changelog, so nothing read before that may survive.
      */
     private Map<String, Device> devices;
+    /** Made afresh in every {@code init}, as {@link #devices} is. */
+    private IdleDevices idle;
 
     /**
      * What the processor holds of one device: its state as last read from or written to the store (which, with
@@ -92,6 +94,36 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
         this.context = context;
         this.store = context.getStateStore(StoreNames.WINDOWS);
         this.devices = new HashMap<>();
+        this.idle = new IdleDevices(config.window().idleEviction());
+        idle.schedule(context, this::evict);
+    }
+
+    /** A device idle for longer than the window's idleEviction: its state is in the store, its runner starts anew. */
+    private void evict(String device) {
+        devices.remove(device);
+        counters.evicted.incrementAndGet();
+        log.debug("Device {} idle for {}: let go of in memory, read back on its next reading", device,
+                config.window().idleEviction());
+    }
+
+    /**
+     * A tombstone for the device: its window and the reference's run leave the store and the heap, and the
+     * monitor is told to let go of the rest. A later reading starts the device afresh.
+     */
+    private void retire(Record<String, SensorReading> tombstone) {
+        String device = tombstone.key();
+        if (device == null) {
+            counters.malformed.incrementAndGet();
+            log.warn("A reading without a key and without a value: dropped");
+            return;
+        }
+        store.delete(device);
+        devices.remove(device);
+        idle.forget(device);
+        counters.retired.incrementAndGet();
+        log.info("Device {} retired by a tombstone: its window, its reference's run and its monitoring are deleted",
+                device);
+        context.forward(tombstone, FlatlineTopology.MONITOR);
     }
 
     private Device device(String id) {
@@ -113,7 +145,12 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
     @Override
     public void process(Record<String, SensorReading> record) {
         SensorReading reading = record.value();
+        if (reading == null) {
+            retire(record);
+            return;
+        }
         String device = record.key() != null ? record.key() : reading.getDeviceId();
+        idle.seen(device, record.timestamp());
         Device held = device(device);
         ReferenceState stored = held.state;
         WindowState state = stored.window();

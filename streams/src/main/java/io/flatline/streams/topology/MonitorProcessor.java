@@ -1,7 +1,9 @@
 package io.flatline.streams.topology;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +28,22 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The fleet view of one device: keeps its recent reference windows, holds the board's inferences against
  * them, owns every alarm of the device (the reference's and the board's, through one {@link DeviceAlarms}), and
  * keeps the device's health. Emits {@link BoardComparison}s, {@link Alert}s and {@link DeviceHealth}.
+ *
+ * <p>A record has all its effects or none: its state changes are held until it has been handled in full, then
+ * saved, and only then do its outputs go out. A record that fails half way leaves the stores as they were and
+ * its device's objects are read from them again; the exception goes on to Kafka Streams' processing exception
+ * handler, which sends the record to the dead-letter topic with the reason in its headers.
  */
 final class MonitorProcessor implements Processor<String, Object, String, SpecificRecord> {
+
+    private static final Logger log = LoggerFactory.getLogger(MonitorProcessor.class);
 
     /** Health goes out on every change that matters, and at least once per this many windows. */
     static final int HEALTH_HEARTBEAT_WINDOWS = 50;
@@ -40,6 +51,7 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
     private final BoardMonitor.Settings settings;
     private final AlarmSettings alarmSettings;
     private final int outputs;
+    private final Duration idleEviction;
     private final PipelineCounters counters;
     private ProcessorContext<String, SpecificRecord> context;
     private HeldValues<BoardMonitor.State> boards;
@@ -53,12 +65,19 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
      * the stream thread with every board reporting. A revived task has it again at the board's next comparison.
      */
     private Map<String, AgreementWindow.Summary> agreementToPublish;
+    /** The current record's outputs, written once its state is saved. */
+    private final List<Record<String, SpecificRecord>> emitted = new ArrayList<>();
+    /** The current record's join misses, counted once its state is saved. */
+    private long joinMisses;
+    /** Made afresh in every {@code init}, as {@link HeldValues} are. */
+    private IdleDevices idle;
 
-    MonitorProcessor(BoardMonitor.Settings settings, AlarmSettings alarmSettings, int outputs,
+    MonitorProcessor(BoardMonitor.Settings settings, AlarmSettings alarmSettings, int outputs, Duration idleEviction,
                      PipelineCounters counters) {
         this.settings = settings;
         this.alarmSettings = alarmSettings;
         this.outputs = outputs;
+        this.idleEviction = idleEviction;
         this.counters = counters;
     }
 
@@ -71,11 +90,109 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
         this.health = new HeldValues<>(context.getStateStore(StoreNames.HEALTH));
         this.alarms = new HeldValues<>(context.getStateStore(StoreNames.ALARMS));
         this.agreementToPublish = new HashMap<>();
+        this.idle = new IdleDevices(idleEviction);
+        idle.schedule(context, this::evict);
+    }
+
+    /**
+     * A device idle for longer than the window's idleEviction leaves the heap: its board, health and alarms are
+     * read from the stores on its next record, and so are its reference windows once its board has reported (until
+     * then they are in memory only, and gone, as after a restart). The agreement it has not published yet goes
+     * into its stored health, so that its next health is the one it would have published anyway.
+     */
+    private void evict(String device) {
+        AgreementWindow.Summary agreement = agreementToPublish.remove(device);
+        DeviceHealth current = health.get(device);
+        if (agreement != null && current != null) {
+            health.put(device, withAgreement(DeviceHealth.newBuilder(current), agreement).build());
+            health.save();
+        }
+        forget(device);
+    }
+
+    /** Lets go of everything held of the device in memory; all of it is saved. */
+    private void forget(String device) {
+        boards.forget(device);
+        health.forget(device);
+        alarms.forget(device);
+        referenceWindows.forget(device);
+        agreementToPublish.remove(device);
+        idle.forget(device);
     }
 
     @Override
     public void process(Record<String, Object> record) {
         String device = record.key();
+        AgreementWindow.Summary unpublished = agreementToPublish.get(device);
+        emitted.clear();
+        joinMisses = 0;
+        try {
+            if (record.value() == null) {
+                retire(device);
+            } else {
+                idle.seen(device, record.timestamp());
+                handle(device, record);
+            }
+            save();
+        } catch (RuntimeException e) {
+            undo(device, unpublished);
+            counters.failed.incrementAndGet();
+            log.warn("A record of {} failed in the monitor; none of its effects stay, and it goes to the dead-letter"
+                    + " topic: {}", device, e.toString());
+            throw e;
+        }
+        if (record.value() == null) {
+            forget(device);
+        }
+        counters.joinMisses.addAndGet(joinMisses);
+        for (Record<String, SpecificRecord> out : emitted) {
+            if (out.value() instanceof BoardComparison) {
+                counters.comparisons.incrementAndGet();
+            } else if (out.value() instanceof Alert) {
+                counters.alerts.incrementAndGet();
+            }
+            context.forward(out);
+        }
+    }
+
+    /** The health store first: it is written at once, the others at the commit, so only it can fail here. */
+    private void save() {
+        health.save();
+        boards.save();
+        alarms.save();
+        referenceWindows.save();
+    }
+
+    /** The stores as they were before the record, and the device's objects read from them again. */
+    private void undo(String device, AgreementWindow.Summary unpublished) {
+        health.discard();
+        boards.discard();
+        alarms.discard();
+        referenceWindows.discard(device);
+        if (unpublished == null) {
+            agreementToPublish.remove(device);
+        } else {
+            agreementToPublish.put(device, unpublished);
+        }
+    }
+
+    /** A retired device: its board, alarms, health and reference windows are deleted. */
+    private void retire(String device) {
+        for (HeldValues<?> store : List.of(boards, health, alarms)) {
+            if (store.get(device) != null) {
+                store.put(device, null);
+            }
+        }
+        int chunks = referenceWindows.retire(device);
+        log.info("Device {} retired: its board's state, alarms, health and {} chunks of reference windows deleted",
+                device, chunks);
+    }
+
+    private void emit(Record<String, Object> in, SpecificRecord value) {
+        emitted.add(in.withValue(value));
+    }
+
+    private void handle(String device, Record<String, Object> record) {
         Object value = record.value();
         if (value instanceof ReferenceOutcome outcome) {
             Prediction prediction = outcome.prediction();
@@ -113,10 +230,9 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
             return;
         }
         boards.put(device, outcome.state());
-        counters.joinMisses.addAndGet(outcome.state().joinMisses() - (before == null ? 0 : before.joinMisses()));
+        joinMisses += outcome.state().joinMisses() - (before == null ? 0 : before.joinMisses());
         for (BoardComparison comparison : outcome.comparisons()) {
-            counters.comparisons.incrementAndGet();
-            context.forward(in.withValue(comparison));
+            emit(in, comparison);
         }
         for (BoardMonitor.Signal signal : outcome.signals()) {
             observe(device, in, AlertSource.BOARD, signal.kind(), signal.activity(), signal.seq(), signal.time());
@@ -144,8 +260,7 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
         alarms.put(device, step.next().isEmpty() ? null : step.next());
         Alert alert = step.alert();
         if (alert != null) {
-            counters.alerts.incrementAndGet();
-            context.forward(in.withValue(alert));
+            emit(in, alert);
         }
         if (alert != null || step.returned()) {
             // A return changes no alert record, but the health's episodes say how often it came back.
@@ -175,7 +290,7 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
         }
         DeviceHealth after = changed(device, in, before, h -> h.setLastSeq(seq).setLabel(prediction.getLabel()));
         health.put(device, after);
-        context.forward(in.withValue(after));
+        emit(in, after);
     }
 
     /**
@@ -193,7 +308,7 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
         });
         health.put(device, after);
         if (before == null || mattersChanged(before, after)) {
-            context.forward(in.withValue(after));
+            emit(in, after);
         }
     }
 
@@ -204,11 +319,13 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
                 ? DeviceHealth.newBuilder().setDeviceId(device).setOpenAlerts(List.of())
                 : DeviceHealth.newBuilder(before));
         AgreementWindow.Summary agreement = agreementToPublish.remove(device);
-        if (agreement != null) {
-            builder.setComparedWindows(agreement.total()).setExactMatchRate(agreement.exactMatchRate())
-                    .setTop1AgreementRate(agreement.top1AgreementRate()).setMaxAbsDiffLsb(agreement.maxAbsDiffLsb());
-        }
-        return builder.setUpdated(Instant.ofEpochMilli(in.timestamp())).build();
+        return (agreement == null ? builder : withAgreement(builder, agreement))
+                .setUpdated(Instant.ofEpochMilli(in.timestamp())).build();
+    }
+
+    private static DeviceHealth.Builder withAgreement(DeviceHealth.Builder health, AgreementWindow.Summary agreement) {
+        return health.setComparedWindows(agreement.total()).setExactMatchRate(agreement.exactMatchRate())
+                .setTop1AgreementRate(agreement.top1AgreementRate()).setMaxAbsDiffLsb(agreement.maxAbsDiffLsb());
     }
 
     /** A health's last seq, -1 before the first. */

@@ -16,6 +16,12 @@ public final class PipelineCounters {
     final AtomicLong comparisons = new AtomicLong();
     final AtomicLong joinMisses = new AtomicLong();
     final AtomicLong alerts = new AtomicLong();
+    /** Records that failed while being handled, their effects undone and the record sent to the dead-letter topic. */
+    final AtomicLong failed = new AtomicLong();
+    /** Devices whose readings stopped for longer than the window's idleEviction, let go of in memory. */
+    final AtomicLong evicted = new AtomicLong();
+    /** Devices retired by a tombstone in the readings topic, their state deleted. */
+    final AtomicLong retired = new AtomicLong();
 
     /** Every counter by its metric name. */
     public Map<String, Long> snapshot() {
@@ -29,6 +35,9 @@ public final class PipelineCounters {
         out.put("board_comparisons", comparisons.get());
         out.put("board_join_misses", joinMisses.get());
         out.put("alerts", alerts.get());
+        out.put("records_failed", failed.get());
+        out.put("devices_evicted_idle", evicted.get());
+        out.put("devices_retired", retired.get());
         return out;
     }
 }

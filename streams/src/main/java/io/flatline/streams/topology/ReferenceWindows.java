@@ -1,7 +1,9 @@
 package io.flatline.streams.topology;
 
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -20,7 +22,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * stream thread with every board reporting (docs/benchmarks.md).
  *
  * <p>Made in every {@code init}, like {@link HeldValues}: a device's windows are read back from the store on its
- * first use, before anything is written for it, so what the store holds for it is all committed.
+ * first use, before anything is written for it, so what the store holds for it is all committed. Like {@link
+ * HeldValues} too, the writes of the record being handled reach the store at {@link #save()}; a record that fails
+ * half way is {@linkplain #discard discarded}.
  */
 final class ReferenceWindows {
 
@@ -31,6 +35,8 @@ final class ReferenceWindows {
     private final int retention;
     private final int outputs;
     private final Map<String, Device> devices = new HashMap<>();
+    /** The current record's chunk writes, by key; null deletes. */
+    private final Map<String, List<Reference>> unsaved = new LinkedHashMap<>();
 
     /**
      * A device's windows in memory, the chunks the store holds, and the last of them, which is being filled. Until
@@ -110,8 +116,36 @@ final class ReferenceWindows {
                     + " windows; windows must come in increasing seq order");
         }
         d.filling[d.filled++] = reference;
-        chunks.put(d.fillingKey, d.filledSoFar());
+        unsaved.put(d.fillingKey, d.filledSoFar());
         dropExpiredChunks(device, d);
+    }
+
+    /** Writes the current record's chunks to the store. */
+    void save() {
+        unsaved.forEach(chunks::put);
+        unsaved.clear();
+    }
+
+    /** Drops the current record's chunks, and what is held of its device: it is read back from the store again. */
+    void discard(String device) {
+        unsaved.clear();
+        forget(device);
+    }
+
+    /** Lets go of the device's windows in memory, its chunks saved: its next use reads them back. */
+    void forget(String device) {
+        devices.remove(device);
+    }
+
+    /** Deletes every chunk of the device from the store and forgets its windows; returns how many chunks. */
+    int retire(String device) {
+        devices.remove(device);
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, List<Reference>> stored = storedChunks(device)) {
+            stored.forEachRemaining(chunk -> keys.add(chunk.key));
+        }
+        keys.forEach(key -> unsaved.put(key, null));
+        return keys.size();
     }
 
     private Device device(String device) {
@@ -130,8 +164,7 @@ final class ReferenceWindows {
     private Device readBack(String device) {
         Device d = new Device(new RecentReferences(retention, outputs));
         Map<Long, List<Reference>> rewrite = new HashMap<>();
-        try (KeyValueIterator<String, List<Reference>> stored = chunks.range(chunkKey(device, 0),
-                chunkKey(device, Long.MAX_VALUE))) {
+        try (KeyValueIterator<String, List<Reference>> stored = storedChunks(device)) {
             while (stored.hasNext()) {
                 List<Reference> chunk = stored.next().value;
                 List<Reference> kept = chunk.stream().filter(r -> r.netOut().length == outputs).toList();
@@ -146,8 +179,7 @@ final class ReferenceWindows {
                 }
             }
         }
-        rewrite.forEach((index, kept) -> chunks.put(chunkKey(device, index),
-                kept.isEmpty() ? null : kept));
+        rewrite.forEach((index, kept) -> unsaved.put(chunkKey(device, index), kept.isEmpty() ? null : kept));
         d.durable = !d.stored.isEmpty();
         dropExpiredChunks(device, d);
         return d;
@@ -157,8 +189,13 @@ final class ReferenceWindows {
     private void dropExpiredChunks(String device, Device d) {
         long firstKept = chunkOf(d.recent.newestSeq() - retention + 1);
         while (!d.stored.isEmpty() && d.stored.first() < firstKept) {
-            chunks.put(chunkKey(device, d.stored.pollFirst()), null);
+            unsaved.put(chunkKey(device, d.stored.pollFirst()), null);
         }
+    }
+
+    /** The device's chunks in the store, oldest first. */
+    private KeyValueIterator<String, List<Reference>> storedChunks(String device) {
+        return chunks.range(chunkKey(device, 0), chunkKey(device, Long.MAX_VALUE));
     }
 
     private static long chunkOf(long seq) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import io.flatline.broker.KafkaCluster;
 import io.flatline.model.tflite.SeedModels;
@@ -19,10 +20,13 @@ import io.flatline.schemas.topic.Topic;
 import io.flatline.schemas.topic.Topics;
 import io.flatline.testkit.KafkaClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /** A streams deployment for one test: its own topics and application id, the seed model, a model config. */
 final class StreamsFixture {
@@ -100,21 +104,30 @@ final class StreamsFixture {
 
     /** Reads a topic (committed records only) into a list on a background thread, until closed. */
     <V> AutoCloseable collect(Topic<String, V> topic, List<V> into) {
+        return poll(topic.name(), topic.keyDeserializer(), topic.valueDeserializer(), r -> into.add(r.value()));
+    }
+
+    /** Reads a topic's committed records as they are, headers included, on a background thread, until closed. */
+    AutoCloseable collectRecords(String topic, List<ConsumerRecord<byte[], byte[]>> into) {
+        return poll(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer(), into::add);
+    }
+
+    private <K, V> AutoCloseable poll(String topic, Deserializer<K> keys, Deserializer<V> values,
+                                      Consumer<ConsumerRecord<K, V>> each) {
         var consumer = new KafkaConsumer<>(Map.<String, Object>of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, KafkaClusterExtension.uniqueName("collect"),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                topic.keyDeserializer(), topic.valueDeserializer());
-        consumer.subscribe(List.of(topic.name()));
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), keys, values);
+        consumer.subscribe(List.of(topic));
         AtomicBoolean running = new AtomicBoolean(true);
         Thread t = new Thread(() -> {
             try (consumer) {
                 while (running.get()) {
-                    consumer.poll(Duration.ofMillis(100)).forEach(r -> into.add(r.value()));
+                    consumer.poll(Duration.ofMillis(100)).forEach(each);
                 }
             }
-        }, "collect-" + topic.id());
+        }, "collect-" + topic);
         t.setDaemon(true);
         t.start();
         return () -> {

@@ -88,7 +88,7 @@ class ModelConfigTest {
                         file + ":1: model.labels: is required: one label per output class",
                         file + ":7: normalization.std[1]: must be one of the numbers, got 'zero'",
                         file + ":9: window.size: must be between 1 and 4096, got -3",
-                        file + ":10: window.strid: unknown field; expected one of badQuality, gap, size, stride"));
+                        file + ":10: window.strid: unknown field; expected one of badQuality, gap, idleEviction, size, stride"));
     }
 
     @Test
@@ -111,6 +111,26 @@ class ModelConfigTest {
         ModelConfig defaults = ModelConfig.load(write("model: {file: model.tflite, labels: [a, b]}\n"));
         assertThat(defaults.alarm()).isEqualTo(io.flatline.streams.alarm.AlarmSettings.DEFAULT);
         assertThat(defaults.detector().flatlineWindow()).isEqualTo(60);
+    }
+
+    @Test
+    void readsHowLongAnIdleDeviceStaysInMemory() throws Exception {
+        ModelConfig config = ModelConfig.load(write("""
+                model: {file: model.tflite, labels: [a, b]}
+                window:
+                  idleEviction: 20m
+                """));
+        assertThat(config.window().idleEviction()).isEqualTo(java.time.Duration.ofMinutes(20));
+        ModelConfig defaults = ModelConfig.load(write("model: {file: model.tflite, labels: [a, b]}\n"));
+        assertThat(defaults.window().idleEviction()).isEqualTo(WindowPolicy.DEFAULT_IDLE_EVICTION);
+        Path never = write("""
+                model: {file: model.tflite, labels: [a, b]}
+                window:
+                  idleEviction: 0s
+                """);
+        assertThatThrownBy(() -> ModelConfig.load(never)).isInstanceOf(InvalidConfigException.class)
+                .satisfies(e -> assertThat(((InvalidConfigException) e).problems()).containsExactly(
+                        never + ":3: window.idleEviction: must be longer than 0"));
     }
 
     @Test

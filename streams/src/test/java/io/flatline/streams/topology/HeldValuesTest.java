@@ -51,6 +51,9 @@ class HeldValuesTest {
         assertThat(held.get("press-01")).isNull();
 
         held.put("press-01", "window-2");
+        assertThat(held.get("press-01")).isEqualTo("window-2");
+        assertThat(backing.values).doesNotContainKey("press-01");
+        held.save();
 
         assertThat(backing.values).containsEntry("press-01", "window-2");
         assertThat(held.get("press-01")).isEqualTo("window-2");
@@ -62,11 +65,30 @@ class HeldValuesTest {
         CountingStore backing = new CountingStore();
         HeldValues<String> before = new HeldValues<>(backing.store());
         before.put("press-01", "window-3");
+        before.save();
         // The store is restored from the changelog to an earlier value while the task is revived.
         backing.values.put("press-01", "window-2");
 
         HeldValues<String> after = new HeldValues<>(backing.store());
 
         assertThat(after.get("press-01")).isEqualTo("window-2");
+    }
+
+    /** A record that fails half way: what it held is dropped, and the key read from the store again. */
+    @Test
+    void discardedWritesNeverReachTheStoreAndTheKeyIsReadAgain() {
+        CountingStore backing = new CountingStore();
+        backing.values.put("press-01", "window-1");
+        HeldValues<String> held = new HeldValues<>(backing.store());
+        held.put("press-01", "window-2");
+        held.put("press-02", "window-9");
+
+        held.discard();
+        held.save();
+
+        assertThat(backing.values).containsOnly(Map.entry("press-01", "window-1"));
+        assertThat(held.get("press-01")).isEqualTo("window-1");
+        assertThat(held.get("press-02")).isNull();
+        assertThat(backing.reads).isEqualTo(2);
     }
 }
