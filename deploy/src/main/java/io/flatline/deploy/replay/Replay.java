@@ -21,18 +21,19 @@ import io.flatline.streams.app.FlatlineStreams;
 import io.flatline.streams.app.StreamsSettings;
 import io.flatline.streams.config.ModelConfig;
 import io.flatline.streams.infer.EngineReferenceModel;
+import io.flatline.streams.topology.Period;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * Re-runs the topology over a past period of the input topics, under its own application id and into its own
- * suffixed output topics, and stops once it has read what existed when it began. The live application shares
- * nothing with it but the input topics it reads.
+ * Re-runs the topology over the input topics, under its own application id and into its own suffixed output
+ * topics, and stops once it has read and committed what existed when it began. It reads every record the topics
+ * still hold, so that its results from {@code --from} on are the live application's, and writes those only. The
+ * live application shares nothing with it but the input topics it reads.
  */
 public final class Replay {
 
@@ -59,12 +60,25 @@ public final class Replay {
         }
     }
 
-    /** What came out of a replay. */
-    public record Result(long records, Topics outputs, KafkaStreams.State finalState) {
+    /**
+     * What came out of a replay.
+     *
+     * @param notes what the user should know of the input it read: partitions whose history the topic's retention
+     *              had already cut when the replay began
+     */
+    public record Result(long records, Topics outputs, KafkaStreams.State finalState, List<String> notes) {
+        public Result {
+            notes = List.copyOf(notes);
+        }
     }
 
     /** How long a replay may show no progress before it is given up; long enough for a slow rebalance. */
-    static final Duration STALL = Duration.ofMinutes(5);
+    static final Duration STALL = Duration.ofMinutes(2);
+    /**
+     * After this long without progress, the replay looks at what is left: transaction markers and aborted records
+     * are offsets with nothing to process, and records deleted by retention will never come.
+     */
+    static final Duration QUIET = Duration.ofSeconds(5);
 
     private Replay() {
     }
@@ -81,40 +95,50 @@ public final class Replay {
         props.put("group.protocol", "classic");
         props.putIfAbsent("state.dir", Files.createTempDirectory("flatline-replay-").toString());
         props.put(StreamsSettings.DEAD_LETTER_TOPIC, StreamsSettings.DEFAULT_DEAD_LETTER_TOPIC + "." + request.suffix());
+        StreamsSettings settings = new StreamsSettings(request.modelConfig(), request.bootstrapServers(), props,
+                Optional.empty(), new Period(Optional.of(request.from()), request.to()));
 
         ReplayPlan plan;
         try (Admin admin = Admin.create(adminProperties(request))) {
             refuseIfUsed(admin, request.applicationId());
             List<String> inputs = List.of(liveTopics.sensorReadings().name(), liveTopics.boardInferences().name());
-            plan = plan(admin, inputs, request.from());
+            plan = plan(admin, inputs);
+            ReplayOutputs.create(admin, settings.topics(), plan.start().size() / inputs.size());
             Map<TopicPartition, OffsetAndMetadata> starts = plan.start().entrySet().stream()
                     .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue())));
             admin.alterConsumerGroupOffsets(request.applicationId(), starts).all().get(30, TimeUnit.SECONDS);
         }
 
-        StreamsSettings settings = new StreamsSettings(request.modelConfig(), request.bootstrapServers(), props,
-                Optional.empty(), request.to());
         try (FlatlineStreams app = FlatlineStreams.start(settings, config, EngineReferenceModel.load(config));
              Admin admin = Admin.create(adminProperties(request))) {
+            Map<TopicPartition, Long> committed = plan.start();
             long lastDone = -1;
             long lastMove = System.nanoTime();
             while (true) {
-                Map<TopicPartition, Long> committed = committed(admin, request.applicationId());
+                Map<TopicPartition, Long> before = committed;
+                committed = committed(admin, request.applicationId());
                 long done = plan.done(committed);
                 progress.accept(new Progress(done, plan.total()));
                 if (plan.caughtUp(committed)) {
-                    return new Result(plan.total(), settings.topics(), app.streams().state());
+                    return new Result(plan.total(), settings.topics(), app.streams().state(), plan.notes());
                 }
                 if (app.stopped().isDone()) {
                     throw new IllegalStateException("the replay's Kafka Streams application stopped ("
                             + app.stopped().get() + ") before it caught up; see the log above");
                 }
+                plan.refuseIfDeleted(before, earliest(admin, plan));
                 if (done != lastDone) {
                     lastDone = done;
                     lastMove = System.nanoTime();
+                } else if (System.nanoTime() - lastMove > QUIET.toNanos()
+                        && ReplayOutputs.nothingLeftToRead(adminProperties(request), plan, committed)) {
+                    // What is left up to the end offsets are transaction markers or aborted records.
+                    progress.accept(new Progress(plan.total(), plan.total()));
+                    return new Result(plan.total(), settings.topics(), app.streams().state(), plan.notes());
                 } else if (System.nanoTime() - lastMove > STALL.toNanos()) {
-                    throw new IllegalStateException("the replay made no progress for " + STALL.toMinutes()
-                            + " minutes at " + done + " of " + plan.total() + " records");
+                    throw new IllegalStateException("the replay made no progress for " + STALL.toSeconds()
+                            + " s at " + done + " of " + plan.total() + " records (application "
+                            + app.streams().state() + "); behind: " + plan.behind(committed));
                 }
                 TimeUnit.MILLISECONDS.sleep(500);
             }
@@ -128,29 +152,35 @@ public final class Replay {
         }
     }
 
-    static ReplayPlan plan(Admin admin, List<String> topics, Instant from) throws Exception {
-        Map<String, org.apache.kafka.clients.admin.TopicDescription> described =
-                admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+    private static Map<TopicPartition, Long> earliest(Admin admin, ReplayPlan plan) throws Exception {
+        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+        plan.start().keySet().forEach(tp -> specs.put(tp, OffsetSpec.earliest()));
+        return offsets(admin, specs);
+    }
+
+    /**
+     * Every input record the topics still hold, up to their ends now. A replay reads from the first so that each
+     * device's window, stride, detectors and alarms stand where the live application's stood when {@code --from}
+     * comes; results before it are computed but not written ({@link Period}).
+     */
+    static ReplayPlan plan(Admin admin, List<String> topics) throws Exception {
         Map<TopicPartition, OffsetSpec> atStart = new HashMap<>();
         Map<TopicPartition, OffsetSpec> atEnd = new HashMap<>();
-        described.forEach((name, d) -> d.partitions().forEach(p -> {
-            TopicPartition tp = new TopicPartition(name, p.partition());
-            atStart.put(tp, OffsetSpec.forTimestamp(from.toEpochMilli()));
-            atEnd.put(tp, OffsetSpec.latest());
-        }));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(atEnd).all()
-                .get(30, TimeUnit.SECONDS);
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = admin.listOffsets(atStart).all()
-                .get(30, TimeUnit.SECONDS);
-        Map<TopicPartition, Long> start = new HashMap<>();
-        Map<TopicPartition, Long> end = new HashMap<>();
-        ends.forEach((tp, info) -> {
-            end.put(tp, info.offset());
-            long first = starts.get(tp).offset();
-            // No record at or after the start time: nothing to read in that partition.
-            start.put(tp, first < 0 ? info.offset() : Math.min(first, info.offset()));
-        });
-        return new ReplayPlan(start, end);
+        admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).forEach((name, d) ->
+                d.partitions().forEach(p -> {
+                    TopicPartition tp = new TopicPartition(name, p.partition());
+                    atStart.put(tp, OffsetSpec.earliest());
+                    atEnd.put(tp, OffsetSpec.latest());
+                }));
+        Map<TopicPartition, Long> start = offsets(admin, atStart);
+        return new ReplayPlan(start, offsets(admin, atEnd), start);
+    }
+
+    private static Map<TopicPartition, Long> offsets(Admin admin, Map<TopicPartition, OffsetSpec> specs)
+            throws Exception {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> out.put(tp, info.offset()));
+        return out;
     }
 
     private static void refuseIfUsed(Admin admin, String group) throws Exception {

@@ -74,6 +74,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 result.outputs().alerts(), result.outputs().deviceHealth())) {
             out.println("  " + t.name());
         }
+        result.notes().forEach(note -> out.println("note: " + note));
         out.flush();
         return 0;
     }

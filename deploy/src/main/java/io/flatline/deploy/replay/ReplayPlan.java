@@ -1,18 +1,26 @@
 package io.flatline.deploy.replay;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * What a replay reads: per input partition, the first offset at or after the start time, and the end offset
- * as it stood when the replay began (records that arrive later are the live application's business).
+ * What a replay reads: per input partition, the offset it starts at and the end offset as it stood when the
+ * replay began (records that arrive later are the live application's business).
+ *
+ * @param firstKept per partition, the first offset the topic still held when the replay began: above 0, the
+ *                  topic's retention had deleted the records before it
  */
-public record ReplayPlan(Map<TopicPartition, Long> start, Map<TopicPartition, Long> end) {
+public record ReplayPlan(Map<TopicPartition, Long> start, Map<TopicPartition, Long> end,
+                         Map<TopicPartition, Long> firstKept) {
 
     public ReplayPlan {
         start = Map.copyOf(start);
         end = Map.copyOf(end);
+        firstKept = Map.copyOf(firstKept);
     }
 
     public long total() {
@@ -32,5 +40,60 @@ public record ReplayPlan(Map<TopicPartition, Long> start, Map<TopicPartition, Lo
 
     public boolean caughtUp(Map<TopicPartition, Long> committed) {
         return done(committed) >= total();
+    }
+
+    /** The partitions not yet read to their end: where each stands, against its end. */
+    public String behind(Map<TopicPartition, Long> committed) {
+        List<String> out = new ArrayList<>();
+        new TreeMap<>(asText(end)).forEach((name, tp) -> {
+            long at = committed.getOrDefault(tp, start.get(tp));
+            if (at < end.get(tp)) {
+                out.add(name + " at offset " + at + " of " + end.get(tp));
+            }
+        });
+        return String.join(", ", out);
+    }
+
+    /**
+     * Partitions whose history the topic had cut where the replay starts: the devices in them start from the first
+     * record kept, so their results soon after may differ from what the live application computed then.
+     */
+    public List<String> notes() {
+        List<String> out = new ArrayList<>();
+        new TreeMap<>(asText(end)).forEach((name, tp) -> {
+            if (firstKept.get(tp) > 0 && start.get(tp).equals(firstKept.get(tp)) && start.get(tp) < end.get(tp)) {
+                out.add(name + ": the topic's retention had deleted offsets 0 to " + (firstKept.get(tp) - 1)
+                        + "; the replay starts at the first record it kept");
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Fails when the topic deleted records (retention, or deleteRecords) that the replay had not read yet:
+     * {@code committed} is where the replay stood, {@code earliest} the first offsets the topic holds now. Kafka
+     * Streams would otherwise jump to the first kept record and the replay would end without them, looking whole.
+     */
+    public void refuseIfDeleted(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> earliest) {
+        List<String> lost = new ArrayList<>();
+        new TreeMap<>(asText(end)).forEach((name, tp) -> {
+            long at = committed.getOrDefault(tp, start.get(tp));
+            long kept = earliest.getOrDefault(tp, 0L);
+            if (at < end.get(tp) && kept > at) {
+                lost.add(name + " offsets " + at + " to " + (Math.min(kept, end.get(tp)) - 1));
+            }
+        });
+        if (!lost.isEmpty()) {
+            throw new IllegalStateException("the input topics deleted records the replay had not read yet ("
+                    + String.join(", ", lost) + "), by their retention (retention.ms, retention.bytes) or a"
+                    + " deleteRecords: the replay cannot be complete. Replay from a later --from, or keep the input"
+                    + " topics longer than a replay takes");
+        }
+    }
+
+    private static Map<String, TopicPartition> asText(Map<TopicPartition, Long> partitions) {
+        Map<String, TopicPartition> out = new TreeMap<>();
+        partitions.keySet().forEach(tp -> out.put(tp.toString(), tp));
+        return out;
     }
 }

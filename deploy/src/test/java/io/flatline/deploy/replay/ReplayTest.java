@@ -45,7 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplayTest {
 
     private static final List<String> DEVICES = List.of("r1", "r2", "r3");
-    private static final Instant T0 = Instant.parse("2026-11-20T08:00:00Z");
+    /** Recent enough that the topics' time retention does not delete the records while the test runs. */
+    private static final Instant T0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            .minusSeconds(3600);
 
     @TempDir
     Path dir;
@@ -101,12 +103,13 @@ class ReplayTest {
             }
             assertThat(live.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
 
-            // A period: readings up to seq 80 only.
+            // A period: results from seq 60 (its window needs readings from seq 11, before --from) to seq 80.
             Replay.Result period = Replay.run(new Replay.Request(config, kafka.bootstrapServers(), replayProps,
-                    T0.plusSeconds(10), Optional.of(T0.plusSeconds(80)), Optional.empty(), "period"), p -> { });
-            List<Prediction> bounded = readAll(kafka, period.outputs().predictions(), DEVICES.size() * (80 - 59 + 1));
+                    T0.plusSeconds(60), Optional.of(T0.plusSeconds(80)), Optional.empty(), "period"), p -> { });
+            List<Prediction> bounded = readAll(kafka, period.outputs().predictions(), DEVICES.size() * (80 - 60 + 1));
+            assertThat(bounded).hasSize(DEVICES.size() * (80 - 60 + 1));
             assertThat(bounded).extracting(Prediction::getWindowEndSeq).allSatisfy(seq ->
-                    assertThat(seq).isBetween(59L, 80L));
+                    assertThat(seq).isBetween(60L, 80L));
 
             assertThatThrownBy(() -> Replay.run(new Replay.Request(config, kafka.bootstrapServers(), replayProps,
                     Instant.EPOCH, Optional.empty(), Optional.empty(), "v1"), p -> { }))

@@ -78,7 +78,7 @@ public final class FlatlineStreams implements AutoCloseable {
             http.advertiseAs(HostInfo.buildFromEndpoint(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG)));
         }
         PipelineCounters counters = new PipelineCounters();
-        KafkaStreams streams = new KafkaStreams(new FlatlineTopology(topics, config, model, counters, settings.inputUntil()).build(), props);
+        KafkaStreams streams = new KafkaStreams(new FlatlineTopology(topics, config, model, counters, settings.period()).build(), props);
         CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
         streams.setStateListener((now, before) -> {
             log.info("Kafka Streams {} -> {}", before, now);

@@ -11,6 +11,7 @@ import java.util.Properties;
 import io.flatline.schemas.registry.RegistrySettings;
 import io.flatline.schemas.serde.WireFormat;
 import io.flatline.schemas.topic.Topics;
+import io.flatline.streams.topology.Period;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -24,10 +25,10 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  *                   Flatline's own ({@code flatline.topic.*}, {@code flatline.serde.format} or
  *                   {@code flatline.serde.factory}) and the schema registry's ({@code schema.registry.url}, ...)
  * @param http       where the HTTP API listens, if anywhere
- * @param inputUntil input records timestamped after this are left out (a replay of a past period)
+ * @param period     what the application writes results for: all of them, or a replay's past period
  */
 public record StreamsSettings(Path modelConfig, String bootstrapServers, Map<String, String> properties,
-                              Optional<InetSocketAddress> http, Optional<Instant> inputUntil) {
+                              Optional<InetSocketAddress> http, Period period) {
 
     public static final String DEFAULT_APPLICATION_ID = "flatline-streams";
     public static final String DEAD_LETTER_TOPIC = "flatline.topic.dead-letters";
@@ -41,7 +42,7 @@ public record StreamsSettings(Path modelConfig, String bootstrapServers, Map<Str
     /** The live application: every input record counts. */
     public StreamsSettings(Path modelConfig, String bootstrapServers, Map<String, String> properties,
                            Optional<InetSocketAddress> http) {
-        this(modelConfig, bootstrapServers, properties, http, Optional.empty());
+        this(modelConfig, bootstrapServers, properties, http, Period.ALL);
     }
 
     public Topics topics() {

@@ -48,20 +48,20 @@ public final class FlatlineTopology {
     private final ModelConfig config;
     private final ReferenceModel model;
     private final PipelineCounters counters;
-    private final Optional<Instant> inputUntil;
+    private final Period period;
 
     public FlatlineTopology(Topics topics, ModelConfig config, ReferenceModel model, PipelineCounters counters) {
-        this(topics, config, model, counters, Optional.empty());
+        this(topics, config, model, counters, Period.ALL);
     }
 
-    /** @param inputUntil input records timestamped after this are left out, as a replay of a past period wants */
+    /** @param period what a replay of a past period writes; the live application's is {@link Period#ALL} */
     public FlatlineTopology(Topics topics, ModelConfig config, ReferenceModel model, PipelineCounters counters,
-                            Optional<Instant> inputUntil) {
+                            Period period) {
         this.topics = topics;
         this.config = config;
         this.model = model;
         this.counters = counters;
-        this.inputUntil = inputUntil;
+        this.period = period;
     }
 
     public Topology build() {
@@ -71,18 +71,46 @@ public final class FlatlineTopology {
         topology.addProcessor(INFER, () -> new InferenceProcessor(config, model, counters), readings);
         topology.addProcessor(MONITOR, this::monitor, INFER, boardInferences);
         OutputRouting routing = new OutputRouting(topics);
-        topology.addSink(WRITE, routing, Serdes.String().serializer(), routing, INFER, MONITOR);
+        if (period.from().isEmpty()) {
+            topology.addSink(WRITE, routing, Serdes.String().serializer(), routing, INFER, MONITOR);
+        } else {
+            // The processors forward to WRITE by name: the filter takes that name, the sink goes behind it.
+            topology.addProcessor(WRITE, () -> new Since<>(period.from().get()), INFER, MONITOR);
+            topology.addSink(WRITE + "-since", routing, Serdes.String().serializer(), routing, WRITE);
+        }
         addStores(topology);
         return topology;
+    }
+
+    /** Forwards the records timestamped at or after {@code from}. */
+    private static final class Since<V> implements Processor<String, V, String, V> {
+        private final long from;
+        private ProcessorContext<String, V> context;
+
+        Since(Instant from) {
+            this.from = from.toEpochMilli();
+        }
+
+        @Override
+        public void init(ProcessorContext<String, V> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(Record<String, V> record) {
+            if (record.timestamp() >= from) {
+                context.forward(record);
+            }
+        }
     }
 
     /** A source of the topic, behind a filter of the input's time bound when there is one; returns its node. */
     private <V> String source(Topology topology, String name, Topic<String, V> topic) {
         topology.addSource(name, topic.keyDeserializer(), topic.valueDeserializer(), topic.name());
-        if (inputUntil.isEmpty()) {
+        if (period.until().isEmpty()) {
             return name;
         }
-        long until = inputUntil.get().toEpochMilli();
+        long until = period.until().get().toEpochMilli();
         String bounded = name + "-until";
         topology.addProcessor(bounded, () -> new Processor<String, V, String, V>() {
             private ProcessorContext<String, V> context;

@@ -243,7 +243,7 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
             DeviceHealth current = health.get(device);
             if (current == null || heartbeat(current.getLastSeq())
                     != heartbeat(Math.max(newestSeq, lastSeq(current.getLastSeq())))) {
-                updateHealth(device, in, newestSeq, h -> h);
+                updateHealth(device, in, in.timestamp(), newestSeq, h -> h);
             }
         }
     }
@@ -265,7 +265,7 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
         if (alert != null || step.returned()) {
             // A return changes no alert record, but the health's episodes say how often it came back.
             DeviceAlarms open = step.next();
-            updateHealth(device, in, seq, h -> h.setOpenAlerts(open.open().stream().map(a -> a.kind().name())
+            updateHealth(device, in, time, seq, h -> h.setOpenAlerts(open.open().stream().map(a -> a.kind().name())
                     .distinct().toList())
                     .setDiagnosis(open.isEmpty() ? null : last(open.open()).verdict().diagnosis().name())
                     .setEpisodes(open.episodes()));
@@ -288,7 +288,8 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
                 && prediction.getLabel().equals(before.getLabel())) {
             return;
         }
-        DeviceHealth after = changed(device, in, before, h -> h.setLastSeq(seq).setLabel(prediction.getLabel()));
+        DeviceHealth after = changed(device, prediction.getTimestamp().toEpochMilli(), before,
+                h -> h.setLastSeq(seq).setLabel(prediction.getLabel()));
         health.put(device, after);
         emit(in, after);
     }
@@ -297,10 +298,10 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
      * Any other change of the health: stored at once, published when it matters. The stored last seq may be up
      * to a heartbeat behind, so the newest seq the caller knows of brings it up to date.
      */
-    private void updateHealth(String device, Record<String, Object> in, long newestSeq,
+    private void updateHealth(String device, Record<String, Object> in, long time, long newestSeq,
                               UnaryOperator<DeviceHealth.Builder> change) {
         DeviceHealth before = health.get(device);
-        DeviceHealth after = changed(device, in, before, h -> {
+        DeviceHealth after = changed(device, time, before, h -> {
             if (newestSeq > lastSeq(h.getLastSeq())) {
                 h.setLastSeq(newestSeq);
             }
@@ -312,15 +313,20 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
         }
     }
 
-    /** The health after a change, with the board's latest agreement if it moved since the health was last built. */
-    private DeviceHealth changed(String device, Record<String, Object> in, DeviceHealth before,
+    /**
+     * The health after a change, with the board's latest agreement if it moved since the health was last built.
+     * {@code time} is the time of what changed it (the window, the alarm's report), not of the record that
+     * happened to be handled then: a reading and the board's report of the same window may come in either order,
+     * and the health must say the same either way (a replay reproduces the live application's).
+     */
+    private DeviceHealth changed(String device, long time, DeviceHealth before,
                                  UnaryOperator<DeviceHealth.Builder> change) {
         DeviceHealth.Builder builder = change.apply(before == null
                 ? DeviceHealth.newBuilder().setDeviceId(device).setOpenAlerts(List.of())
                 : DeviceHealth.newBuilder(before));
         AgreementWindow.Summary agreement = agreementToPublish.remove(device);
         return (agreement == null ? builder : withAgreement(builder, agreement))
-                .setUpdated(Instant.ofEpochMilli(in.timestamp())).build();
+                .setUpdated(Instant.ofEpochMilli(time)).build();
     }
 
     private static DeviceHealth.Builder withAgreement(DeviceHealth.Builder health, AgreementWindow.Summary agreement) {
