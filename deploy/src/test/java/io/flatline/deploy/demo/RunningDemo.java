@@ -53,7 +53,7 @@ public final class RunningDemo implements ParameterResolver {
         }
     }
 
-    private record Closing(DemoStack stack) implements ExtensionContext.Store.CloseableResource {
+    private record Closing(DemoStack stack) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             stack.close();
