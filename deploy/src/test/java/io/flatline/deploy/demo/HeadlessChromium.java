@@ -2,7 +2,6 @@ package io.flatline.deploy.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+
+import io.flatline.deploy.Executables;
 
 /**
  * Debian's Chromium, headless, driven from its command line: {@code --dump-dom} prints the page as its scripts
@@ -32,15 +33,7 @@ final class HeadlessChromium {
 
     /** Chromium on $PATH, as Debian's package installs it; empty when it is not installed. */
     static Optional<HeadlessChromium> find(Path scratch) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            for (String name : List.of("chromium", "chromium-browser")) {
-                Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-                if (Files.isExecutable(candidate)) {
-                    return Optional.of(new HeadlessChromium(candidate, scratch));
-                }
-            }
-        }
-        return Optional.empty();
+        return Executables.onPath("chromium", "chromium-browser").map(p -> new HeadlessChromium(p, scratch));
     }
 
     /** The page's DOM once its scripts have run. */

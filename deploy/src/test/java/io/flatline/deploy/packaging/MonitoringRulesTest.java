@@ -6,7 +6,6 @@ import static io.flatline.deploy.packaging.Packaging.stringAt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flatline.deploy.Executables;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +41,7 @@ class MonitoringRulesTest {
 
     @Test
     void promtoolAcceptsTheRulesAndTheirUnitTestsPass() throws Exception {
-        Path promtool = onPath("promtool");
+        Path promtool = Executables.onPath("promtool").orElse(null);
         assumeTrue(promtool != null, "promtool is not installed (Debian package prometheus; .ci/run installs it):"
                 + " the rules' unit tests did not run");
         assertThat(run(promtool.toString(), "check", "rules", Monitoring.RULES.getFileName().toString()))
@@ -101,16 +101,5 @@ class MonitoringRulesTest {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as("%s said:%n%s", List.of(command), output).isZero();
         return output;
-    }
-
-    /** The executable's path on $PATH, or null. */
-    static Path onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
     }
 }
