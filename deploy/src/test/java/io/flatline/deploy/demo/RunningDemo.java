@@ -12,8 +12,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * One demo stack (broker, simulated boards with every fault, ingest, streams and their HTTP APIs) shared by the
- * tests that look at a running fleet from outside: its page, its JSON, its metrics. Started by the first test that
- * asks, stopped when the test run ends; starting one is most of what such a test costs. A test gets it as a
+ * tests of one class and its nested classes, which look at a running fleet from outside: its page, its JSON, its
+ * metrics. Started by the first test that asks, stopped when the outermost class is done (other classes count the
+ * threads and ports they leave behind); starting one is most of what such a test costs. A test gets it as a
  * {@link DemoStack} parameter under {@code @ExtendWith(RunningDemo.class)}.
  */
 public final class RunningDemo implements ParameterResolver {
@@ -30,9 +31,13 @@ public final class RunningDemo implements ParameterResolver {
         return in(context);
     }
 
-    /** The stack, started on first use, in the root store, which outlives every test class. */
+    /** The stack, started on first use, in the store of the outermost test class, which outlives its nested ones. */
     private static synchronized DemoStack in(ExtensionContext context) {
-        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+        ExtensionContext outermost = context;
+        while (outermost.getParent().flatMap(ExtensionContext::getParent).isPresent()) {
+            outermost = outermost.getParent().get();
+        }
+        return outermost.getStore(ExtensionContext.Namespace.GLOBAL)
                 .getOrComputeIfAbsent(KEY, k -> new Closing(start()), Closing.class).stack();
     }
 

@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The monitoring files shipped in deploy/k8s/monitoring: the alert rules and the Grafana dashboard. */
-final class Monitoring {
+public final class Monitoring {
 
     static final Path DIR = Packaging.moduleDir().resolve("k8s").resolve("monitoring");
     static final Path RULES = DIR.resolve("flatline-rules.yaml");
@@ -64,7 +64,7 @@ final class Monitoring {
     }
 
     /** Every metric a rule or a dashboard panel reads. */
-    static Set<String> metricsUsed() throws IOException {
+    public static Set<String> metricsUsed() throws IOException {
         List<String> expressions = new ArrayList<>(rules().stream().map(r -> stringAt(r, "expr")).toList());
         expressions.addAll(dashboardQueries());
         return metricsIn(expressions);

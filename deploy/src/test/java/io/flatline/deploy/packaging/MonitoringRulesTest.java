@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * The alert rules and the dashboard in deploy/k8s/monitoring: the operator's PrometheusRule and the plain rules file
  * say the same, Prometheus' own promtool accepts the rules and their unit tests pass, every alert has a test that
  * makes it fire, and the kustomization ships both. That every metric they read is exported: {@code
- * MonitoredMetricsTest}.
+ * RunningStackTest}.
  */
 class MonitoringRulesTest {
 
