@@ -1,6 +1,7 @@
 package io.flatline.deploy.demo;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,24 +81,36 @@ public final class DemoCommand implements Callable<Integer> {
 
         DemoStack.Options options = new DemoStack.Options(kafkaPort, Optional.ofNullable(dataDir), boards, chosen, seed,
                 io.flatline.streams.cli.StreamsCommand.httpAddress(http));
+        Path logFile = dataDir != null ? Files.createDirectories(dataDir).resolve("flatline-demo.log")
+                : Files.createTempFile("flatline-demo-", ".log");
+        Optional<DemoLog> log = DemoLog.to(logFile);
+        log.ifPresent(l -> say(out, "flatline demo: log lines (Kafka's, the services') go to " + logFile));
         try (DemoStack stack = DemoStack.start(options, line -> say(out, "flatline demo: " + line),
                 line -> {
                     if (!live) {
                         say(out, line);
                     }
                 })) {
-            say(out, "flatline demo: running — Kafka on " + stack.bootstrapServers()
-                    + options.http().map(a -> ", HTTP API on http://" + a.getHostString() + ":" + a.getPort() + "/fleet").orElse("")
+            String pages = pages(stack.pageUrls());
+            say(out, "flatline demo: running — Kafka on " + stack.bootstrapServers() + pages
                     + "; try 'flatline tail alerts' in another terminal. Ctrl-C stops.");
             Instant started = Instant.now();
             Instant lastTable = Instant.EPOCH;
+            Instant lastMeasured = Instant.EPOCH;
+            TerminalScreen.Size screen = new TerminalScreen.Size(Integer.MAX_VALUE, 160);
             while (!stop.await(1, TimeUnit.SECONDS)) {
                 Instant now = Instant.now();
                 if (live) {
-                    out.print("\033[H\033[2J" + stack.view().render(now, terminalWidth()));
+                    if (Duration.between(lastMeasured, now).toSeconds() >= 5) {
+                        screen = TerminalScreen.size();
+                        lastMeasured = now;
+                    }
+                    // The pages first: the view's tail is what a short terminal leaves out.
+                    out.print(TerminalScreen.redraw((pages.isEmpty() ? "" : pages.substring(2) + "\n")
+                            + stack.view().render(now, screen.columns()), screen.rows()));
                     out.flush();
                 } else if (Duration.between(lastTable, now).toSeconds() >= 15) {
-                    say(out, stack.view().render(now, 160));
+                    say(out, stack.view().render(now, screen.columns()));
                     lastTable = now;
                 }
                 if (limit.isPresent() && Duration.between(started, now).compareTo(limit.get()) >= 0) {
@@ -106,9 +119,10 @@ public final class DemoCommand implements Callable<Integer> {
             }
             say(out, "flatline demo: stopping");
             if (!live) {
-                say(out, stack.view().render(Instant.now(), 160));
+                say(out, stack.view().render(Instant.now(), screen.columns()));
             }
         } finally {
+            log.ifPresent(DemoLog::close);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
@@ -124,12 +138,12 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static int terminalWidth() {
-        String columns = System.getenv("COLUMNS");
-        try {
-            return columns == null ? 140 : Math.max(60, Integer.parseInt(columns.strip()));
-        } catch (NumberFormatException e) {
-            return 140;
+    /** ", fleet page on URL" for the main fleet, and the other applications' pages after it. */
+    private static String pages(List<String> urls) {
+        if (urls.isEmpty()) {
+            return "";
         }
+        return ", fleet page on " + urls.get(0) + (urls.size() > 1 ? " (the boards running the saturated model: "
+                + String.join(", ", urls.subList(1, urls.size())) + ")" : "");
     }
 }

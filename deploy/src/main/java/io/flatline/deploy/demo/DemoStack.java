@@ -25,6 +25,7 @@ import io.flatline.deploy.fleet.DeviceMaps;
 import io.flatline.deploy.fleet.Fault;
 import io.flatline.deploy.fleet.FleetSimulator;
 import io.flatline.ingest.devicemap.DeviceMapException;
+import io.flatline.ingest.metrics.IngestMetrics;
 import io.flatline.schemas.Alert;
 import io.flatline.schemas.DeviceHealth;
 import io.flatline.schemas.topic.Topic;
@@ -48,7 +49,8 @@ public final class DemoStack implements AutoCloseable {
      * @param kafkaPort the broker's client port
      * @param dataDir   where the broker and the state stores live; empty for a temporary directory
      * @param faults    the faulty boards, one per fault; the other boards are healthy
-     * @param http      where the main fleet's HTTP API listens, if anywhere
+     * @param http      where the main fleet's HTTP API listens, if anywhere; the boards running the saturated model,
+     *                  another application with its own reference, answer on the next port (any free one for 0)
      */
     public record Options(int kafkaPort, Optional<Path> dataDir, int boards, List<Fault> faults, long seed,
                           Optional<InetSocketAddress> http) {
@@ -122,7 +124,8 @@ public final class DemoStack implements AutoCloseable {
             progress.accept("starting ingest and streams for the boards running the saturated model ("
                     + saturated.size() + ")");
             startPipeline("saturated", "flatline.saturated", saturated, outputs,
-                    models.saturated().writeModelConfig(configs, "saturated", BoardModel.regimeLabels()), Optional.empty());
+                    models.saturated().writeModelConfig(configs, "saturated", BoardModel.regimeLabels()),
+                    options.http().map(a -> new InetSocketAddress(a.getHostString(), a.getPort() == 0 ? 0 : a.getPort() + 1)));
         }
         view = new LiveView(faults, Instant.now());
         startViewer(alertLines);
@@ -187,6 +190,16 @@ public final class DemoStack implements AutoCloseable {
     /** The alerts topic of each pipeline (the main fleet's, then the saturated boards'). */
     public List<Topic<String, Alert>> alertTopics() {
         return pipelines.stream().map(p -> p.topics().alerts()).toList();
+    }
+
+    /** The fleet page of each pipeline that serves one (the main fleet's, then the saturated boards'). */
+    public List<String> pageUrls() {
+        return pipelines.stream().flatMap(p -> p.httpUrl().stream()).toList();
+    }
+
+    /** Each pipeline's ingest metrics, as {@code flatline ingest} serves them on its metrics port. */
+    public List<IngestMetrics> ingestMetrics() {
+        return pipelines.stream().map(Pipeline::ingestMetrics).toList();
     }
 
     public Path workDir() {

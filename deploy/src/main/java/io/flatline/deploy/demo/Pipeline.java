@@ -24,7 +24,7 @@ import io.flatline.streams.infer.EngineReferenceModel;
  *
  * @param properties the Flatline and Kafka properties both services share (topic names among them)
  */
-record Pipeline(String name, StreamsSettings settings, IngestService ingest, KafkaSink sink,
+record Pipeline(String name, StreamsSettings settings, IngestService ingest, KafkaSink sink, IngestMetrics ingestMetrics,
                 FlatlineStreams streams) implements AutoCloseable {
 
     static Pipeline start(String name, String bootstrap, Map<String, String> topicNames, Path deviceMap,
@@ -47,7 +47,7 @@ record Pipeline(String name, StreamsSettings settings, IngestService ingest, Kaf
         KafkaSink sink = new KafkaSink(sinkProps, metrics);
         IngestService ingest = new IngestService(DeviceMapLoader.load(deviceMap), sink, metrics);
         ingest.start();
-        return new Pipeline(name, settings, ingest, sink, streams);
+        return new Pipeline(name, settings, ingest, sink, metrics, streams);
     }
 
     /** Topic names for a pipeline: the defaults for the main fleet, prefixed ones for another. */
@@ -59,6 +59,11 @@ record Pipeline(String name, StreamsSettings settings, IngestService ingest, Kaf
             }
         }
         return names;
+    }
+
+    /** Where this pipeline's HTTP API (the fleet page, its JSON, /metrics) answers, when it runs. */
+    Optional<String> httpUrl() {
+        return settings.http().map(a -> "http://" + a.getHostString() + ":" + streams.httpPort() + "/");
     }
 
     Topics topics() {

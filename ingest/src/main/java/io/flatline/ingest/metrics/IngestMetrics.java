@@ -37,6 +37,14 @@ public final class IngestMetrics {
         return new Device(polls.labelValues(id), failures.labelValues(id), latency.labelValues(id), lastSuccess.labelValues(id));
     }
 
+    /**
+     * Exports the topic's publish failures at 0 from the start: a series that appears only with the first lost
+     * record is one an alert rule's increase() cannot see go from 0 to 1.
+     */
+    public void publishFailuresFrom(String topic) {
+        publishFailures.labelValues(topic);
+    }
+
     public void publishFailed(String topic) {
         publishFailures.labelValues(topic).inc();
     }

@@ -63,6 +63,7 @@ public final class KafkaSink implements ReadingSink, AutoCloseable {
         this.inferences = new Target<>(topics.boardInferences());
         this.producer = new KafkaProducer<>(producerConfig(properties), new StringSerializer(), new ByteArraySerializer());
         for (String topic : new String[] {readings.name(), inferences.name()}) {
+            metrics.publishFailuresFrom(topic);
             awaitMetadata(topic);
         }
     }

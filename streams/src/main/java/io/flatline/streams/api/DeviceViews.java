@@ -4,11 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.List;
+
 import io.flatline.model.verify.Metrics;
+import io.flatline.schemas.Alert;
 import io.flatline.schemas.DeviceHealth;
 import io.flatline.streams.alarm.DeviceAlarms;
 import io.flatline.streams.compare.AgreementWindow;
 import io.flatline.streams.compare.BoardMonitor;
+import io.flatline.streams.config.ModelConfig;
+import io.flatline.streams.infer.LayerUse;
+import io.flatline.streams.infer.ReferenceModel;
 
 /** How a device's state reads as JSON. */
 public final class DeviceViews {
@@ -17,11 +23,25 @@ public final class DeviceViews {
 
     private final float outputScale;
     private final int outputZeroPoint;
+    private final ObjectNode model;
 
-    /** Outputs are dequantized with the model output's scale and zero point for the validation metrics. */
-    public DeviceViews(float outputScale, int outputZeroPoint) {
-        this.outputScale = outputScale;
-        this.outputZeroPoint = outputZeroPoint;
+    /**
+     * Outputs are dequantized with the model output's scale and zero point for the validation metrics, and plotted
+     * against the config's labels.
+     */
+    public DeviceViews(ReferenceModel reference, ModelConfig config) {
+        this.outputScale = reference.outputScale();
+        this.outputZeroPoint = reference.outputZeroPoint();
+        this.model = JSON.createObjectNode().put("modelId", reference.modelId())
+                .put("file", config.modelFile().getFileName().toString()).put("timeSteps", reference.timeSteps())
+                .put("channels", reference.channels()).put("outputs", reference.outputs())
+                .put("outputScale", outputScale).put("outputZeroPoint", outputZeroPoint);
+        config.labels().forEach(model.putArray("labels")::add);
+    }
+
+    /** The model this application runs as the reference, and its output labels. */
+    public ObjectNode model() {
+        return model.deepCopy();
     }
 
     /** The health record as it is on the device-health topic. */
@@ -66,6 +86,70 @@ public final class DeviceViews {
             b.put("pendingInferences", board.pending().size());
             b.put("joinMisses", board.joinMisses());
             agreement(b.putObject("agreement"), board.agreement());
+        }
+        return node;
+    }
+
+    /**
+     * The board's latest comparisons, oldest first: its raw output and the reference's on the same window, one
+     * value per output class, numbered by comparison since the board's first.
+     */
+    public ObjectNode outputs(String device, BoardMonitor.State board) {
+        ObjectNode node = JSON.createObjectNode().put("deviceId", device);
+        model.path("labels").forEach(l -> node.withArray("labels").add(l));
+        ArrayNode boardOut = node.putArray("board");
+        ArrayNode referenceOut = node.putArray("reference");
+        AgreementWindow window = board == null ? null : board.agreement();
+        node.put("first", window == null ? 0 : window.total() - window.count() + 1);
+        for (int i = 0; window != null && i < window.count(); i++) {
+            ArrayNode b = boardOut.addArray();
+            ArrayNode r = referenceOut.addArray();
+            for (byte v : window.board(i)) {
+                b.add(v);
+            }
+            for (byte v : window.reference(i)) {
+                r.add(v);
+            }
+        }
+        return node;
+    }
+
+    /** The device's latest alert edges, newest first. */
+    public ObjectNode alarms(String device, List<Alert> edges) {
+        ObjectNode node = JSON.createObjectNode().put("deviceId", device);
+        ArrayNode out = node.putArray("alerts");
+        edges.forEach(a -> out.addObject().put("timestamp", a.getTimestamp().toString()).put("state", a.getState().name())
+                .put("source", a.getSource().name()).put("kind", a.getKind().name())
+                .put("severity", a.getSeverity().name()).put("diagnosis", a.getDiagnosis().name())
+                .put("episodeId", a.getEpisodeId()).put("firstOut", a.getFirstOut()).put("returns", a.getReturns())
+                .put("firstSeq", a.getFirstSeq()).put("lastSeq", a.getLastSeq()).put("runLength", a.getRunLength())
+                .put("evidence", a.getEvidence()));
+        return node;
+    }
+
+    /** The per-layer picture of the device's latest windows, and the layer where the variation between them dies. */
+    public ObjectNode layers(String device, LayerPictures.Picture picture) {
+        ObjectNode node = JSON.createObjectNode().put("deviceId", device);
+        ArrayNode windows = node.putArray("windows");
+        for (LayerPictures.Traced t : picture.windows()) {
+            ObjectNode w = windows.addObject().put("windowEndSeq", t.endSeq())
+                    .put("timestamp", java.time.Instant.ofEpochMilli(t.timestamp()).toString());
+            ArrayNode layers = w.putArray("layers");
+            for (LayerUse l : t.layers()) {
+                ObjectNode layer = layers.addObject().put("name", l.name()).put("int8", l.output() != null);
+                if (l.output() != null) {
+                    layer.put("levelsUsed", l.levelsUsed()).put("zeroFraction", l.zeroFraction());
+                }
+            }
+        }
+        if (picture.diesAt() >= 0) {
+            List<LayerPictures.Traced> w = picture.windows();
+            node.putObject("variationDiesAt").put("layer", picture.diesAt())
+                    .put("name", w.get(w.size() - 1).layers().get(picture.diesAt()).name())
+                    .put("fromWindowEndSeq", w.get(w.size() - 2).endSeq())
+                    .put("toWindowEndSeq", w.get(w.size() - 1).endSeq());
+        } else {
+            node.putNull("variationDiesAt");
         }
         return node;
     }

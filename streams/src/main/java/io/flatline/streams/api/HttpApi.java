@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -32,6 +34,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -51,11 +54,16 @@ import io.flatline.streams.topology.StoreNames;
  * another), and fleet-wide answers gather every instance's local part.
  *
  * <pre>
- *   GET /devices            every device's health
- *   GET /devices/{id}       one device: health and the board's agreement with the reference
- *   GET /alerts             the devices with open alerts
- *   GET /fleet              counts: devices, root causes, open alerts by kind, diagnoses by root cause
- *   GET /metrics            Prometheus text format
+ *   GET /                       the fleet page (HTML); /board?id={id} a board's page
+ *   GET /model                  the model this application runs as the reference, and its labels
+ *   GET /devices                every device's health
+ *   GET /devices/{id}           one device: health and the board's agreement with the reference
+ *   GET /devices/{id}/outputs   the board's latest raw outputs beside the reference's
+ *   GET /devices/{id}/alarms    the device's latest alert edges
+ *   GET /devices/{id}/layers    the reference model's layers on the device's latest windows
+ *   GET /alerts                 the devices with open alerts
+ *   GET /fleet                  counts: devices, root causes, open alerts by kind, diagnoses by root cause
+ *   GET /metrics                Prometheus text format
  * </pre>
  */
 public final class HttpApi implements AutoCloseable {
@@ -63,6 +71,7 @@ public final class HttpApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LOCAL = "/local";
+    private static final List<String> DEVICE_VIEWS = List.of("", "/outputs", "/alarms", "/layers");
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -71,6 +80,9 @@ public final class HttpApi implements AutoCloseable {
     private KafkaStreams streams;
     private DeviceViews views;
     private MetricsText metrics;
+    private AlertHistory history;
+    private LayerPictures layers;
+    private final PageFiles page = new PageFiles();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /**
@@ -100,10 +112,14 @@ public final class HttpApi implements AutoCloseable {
         this.self = advertised;
     }
 
-    public void serve(KafkaStreams app, DeviceViews deviceViews, MetricsText metricsText) {
+    /** Starts answering; the API closes {@code alarmHistory} when it closes. */
+    public void serve(KafkaStreams app, DeviceViews deviceViews, MetricsText metricsText, AlertHistory alarmHistory,
+                      LayerPictures layerPictures) {
         this.streams = app;
         this.views = deviceViews;
         this.metrics = metricsText;
+        this.history = alarmHistory;
+        this.layers = layerPictures;
         server.start();
         log.info("HTTP API on http://{}:{}/ (advertised as {})", bound.host(), bound.port(), self);
     }
@@ -116,17 +132,36 @@ public final class HttpApi implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        if (history != null) {
+            history.close();
+        }
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            answer(exchange);
+        }
+    }
+
+    /** Answers a request; a failure is answered too (the exchange is still open here), never left unanswered. */
+    private void answer(HttpExchange exchange) throws IOException {
+        try {
             if (!"GET".equals(exchange.getRequestMethod())) {
                 respond(exchange, 405, error("only GET is supported"));
                 return;
             }
-            String path = exchange.getRequestURI().getPath();
+            // Raw: a device id is one percent-encoded segment, and may hold an encoded '/'.
+            String path = exchange.getRequestURI().getRawPath();
             boolean local = path.startsWith(LOCAL + "/");
             String route = local ? path.substring(LOCAL.length()) : path;
+            if (page.serves(route)) {
+                page.respond(exchange, route);
+                return;
+            }
+            if (route.equals("/model")) {
+                respond(exchange, 200, views.model());
+                return;
+            }
             if (route.equals("/metrics")) {
                 byte[] body = metrics.render().getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
@@ -147,19 +182,32 @@ public final class HttpApi implements AutoCloseable {
             } else if (route.equals("/fleet")) {
                 respondFleetWide(exchange, local, HttpApi::fleet);
             } else {
-                respond(exchange, 404, error("no such resource; try /devices, /devices/{id}, /alerts, /fleet, /metrics"));
+                respond(exchange, 404, error("no such resource; try /, /model, /devices, /devices/{id}[/outputs|/alarms"
+                        + "|/layers], /alerts, /fleet, /metrics"));
             }
+        } catch (InvalidStateStoreException e) {
+            // A store moving between threads or instances (a rebalance): asking again shortly will do.
+            respond(exchange, 503, error("the state is moving (" + e.getMessage() + "); ask again shortly"));
         } catch (RuntimeException e) {
             log.warn("HTTP request {} failed: {}", exchange.getRequestURI(), e.toString());
             respond(exchange, 500, error(e.getMessage() == null ? e.toString() : e.getMessage()));
         }
     }
 
-    private void device(HttpExchange exchange, String id, boolean local) throws IOException {
+    /** {@code rawPath}: the percent-encoded id, then optionally a view of the device ("/outputs", ...). */
+    private void device(HttpExchange exchange, String rawPath, boolean local) throws IOException {
+        int slash = rawPath.indexOf('/');
+        String id = decodeSegment(slash < 0 ? rawPath : rawPath.substring(0, slash));
+        String view = slash < 0 ? "" : rawPath.substring(slash);
+        if (!DEVICE_VIEWS.contains(view)) {
+            respond(exchange, 404, error("no such view of a device: " + view + "; try " + String.join(", ",
+                    DEVICE_VIEWS.stream().map(v -> "/devices/{id}" + v).toList())));
+            return;
+        }
         KeyQueryMetadata where = streams.queryMetadataForKey(StoreNames.HEALTH, id, Serdes.String().serializer());
         if (!local && where != null && !KeyQueryMetadata.NOT_AVAILABLE.equals(where)
                 && !where.activeHost().equals(self)) {
-            Optional<JsonNode> remote = fetch(where.activeHost(), "/devices/" + id);
+            Optional<JsonNode> remote = fetch(where.activeHost(), "/devices/" + encodeSegment(id) + view);
             if (remote.isPresent()) {
                 respond(exchange, remote.get().isNull() ? 404 : 200, remote.get().isNull()
                         ? error("no device " + id) : remote.get());
@@ -173,8 +221,26 @@ public final class HttpApi implements AutoCloseable {
             respond(exchange, 404, local ? JSON.nullNode() : error("no device " + id));
             return;
         }
-        respond(exchange, 200, views.detailed(withProgress(health, windowsStore()), boardsStore().get(id),
-                alarmsStore().get(id)));
+        respond(exchange, 200, switch (view) {
+            case "/outputs" -> views.outputs(id, boardsStore().get(id));
+            case "/alarms" -> views.alarms(id, history.of(id));
+            case "/layers" -> {
+                ReferenceState state = windowsStore().get(id);
+                yield state == null ? views.layers(id, new LayerPictures.Picture(List.of(), -1))
+                        : views.layers(id, layers.of(id, state.window()));
+            }
+            default -> views.detailed(withProgress(health, windowsStore()), boardsStore().get(id),
+                    alarmsStore().get(id));
+        });
+    }
+
+    /** A percent-encoded path segment, decoded ('+' is a plus in a path, not a space). */
+    static String decodeSegment(String raw) {
+        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    static String encodeSegment(String id) {
+        return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private ArrayNode localDevices() {
@@ -221,10 +287,11 @@ public final class HttpApi implements AutoCloseable {
         respond(exchange, 200, answer.apply(out));
     }
 
+    /** {@code route}: a percent-encoded path, asked of the instance's local part. */
     private Optional<JsonNode> fetch(HostInfo host, String route) {
         try {
-            // The multi-argument URI quotes what a path may not hold (spaces, %, ?, # in a device id).
-            URI uri = new URI("http", null, host.host(), host.port(), LOCAL + route, null, null);
+            // The multi-argument URI writes the authority (brackets for an IPv6 address); the route is encoded already.
+            URI uri = URI.create(new URI("http", null, host.host(), host.port(), null, null, null) + LOCAL + route);
             HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(uri)
                     .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = response.body()) {

@@ -14,8 +14,10 @@ import java.util.concurrent.CompletableFuture;
 import io.flatline.schemas.topic.TopicProvisioner;
 import io.flatline.schemas.topic.Topic;
 import io.flatline.schemas.topic.Topics;
+import io.flatline.streams.api.AlertHistory;
 import io.flatline.streams.api.DeviceViews;
 import io.flatline.streams.api.HttpApi;
+import io.flatline.streams.api.LayerPictures;
 import io.flatline.streams.api.MetricsText;
 import io.flatline.streams.config.ModelConfig;
 import io.flatline.streams.infer.ReferenceModel;
@@ -89,8 +91,10 @@ public final class FlatlineStreams implements AutoCloseable {
         startAfreshOnAnotherClustersState(streams, props, identity);
         streams.start();
         if (http != null) {
-            http.serve(streams, new DeviceViews(model.outputScale(), model.outputZeroPoint()),
-                    new MetricsText(counters, streams));
+            Map<String, Object> clientProps = new java.util.HashMap<>();
+            props.forEach((k, v) -> clientProps.put(k.toString(), v));
+            http.serve(streams, new DeviceViews(model, config), new MetricsText(counters, streams),
+                    new AlertHistory(topics.alerts(), clientProps), new LayerPictures(model));
         }
         log.info("Flatline streams started: model {} ({}), {}x{} window, stride {}", config.modelFile().getFileName(),
                 model.modelId().substring(0, 12), model.timeSteps(), model.channels(), config.window().stride());

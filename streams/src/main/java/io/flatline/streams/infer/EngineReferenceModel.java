@@ -1,9 +1,7 @@
 package io.flatline.streams.infer;
 
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 import io.flatline.model.arith.Arithmetic;
 import io.flatline.model.engine.SlidingWindow;
@@ -153,28 +151,13 @@ public final class EngineReferenceModel implements ReferenceModel {
      */
     @Override
     public String saturationEvidence(byte[] previousWindow, byte[] window) {
-        List<Layer> before = Trace.run(model, previousWindow, arithmetic).layers();
-        List<Layer> now = Trace.run(model, window, arithmetic).layers();
-        StringBuilder evidence = new StringBuilder();
-        for (int i = 1; i < now.size(); i++) {
-            if (Arrays.equals(before.get(i).levels(), now.get(i).levels())
-                    && !Arrays.equals(before.get(i - 1).levels(), now.get(i - 1).levels())) {
-                evidence.append("the difference between consecutive windows dies at ").append(layerName(now.get(i)))
-                        .append(" (its output is identical for both); ");
-                break;
-            }
-        }
-        evidence.append("layers on the latest window: ");
-        for (int i = 0; i < now.size(); i++) {
-            Layer layer = now.get(i);
-            if (layer.levels() == null) {
-                continue;
-            }
-            evidence.append(i == 0 ? "" : "; ").append(layerName(layer)).append(' ')
-                    .append(String.format(Locale.ROOT, "uses %d of 256 levels, %.0f%% zero", layer.stats().distinctLevels(),
-                            100 * layer.stats().fractionZero()));
-        }
-        return evidence.toString();
+        return LayerUse.evidence(layers(previousWindow), layers(window));
+    }
+
+    @Override
+    public List<LayerUse> layers(byte[] window) {
+        return Trace.run(model, window, arithmetic).layers().stream().map(l -> new LayerUse(layerName(l),
+                l.levels() == null ? 0 : l.stats().distinctLevels(), l.stats().fractionZero(), l.levels())).toList();
     }
 
     private static String layerName(Layer layer) {

@@ -1,5 +1,7 @@
 package io.flatline.streams.infer;
 
+import java.util.List;
+
 /**
  * The fleet's model as the streams application runs it: the int8 engine behind a narrow port, so the topology
  * is written against what it needs and nothing else.
@@ -35,6 +37,14 @@ public interface ReferenceModel {
      * layers of {@code window} use their int8 range: what a MODEL_SATURATION alert shows.
      */
     String saturationEvidence(byte[] previousWindow, byte[] window);
+
+    /**
+     * The model's tensors on one window, the input first, each with how much of its int8 range it uses: the
+     * per-layer picture the fleet page shows for a saturation. Empty for a model that cannot be traced.
+     */
+    default List<LayerUse> layers(byte[] window) {
+        return List.of();
+    }
 
     interface Runners {
         Runner newRunner();

@@ -98,6 +98,10 @@ class StreamsScalingTest {
                 HttpResponse<String> odd = get(http, instance.httpPort(), "/devices/" + ODD_ID);
                 assertThat(odd.statusCode()).isEqualTo(200);
                 assertThat(odd.body()).contains("\"lastSeq\" : 60");
+                // A view of a device is routed the same way, its id still one segment.
+                HttpResponse<String> layers = get(http, instance.httpPort(), "/devices/" + ODD_ID + "/layers");
+                assertThat(layers.statusCode()).isEqualTo(200);
+                assertThat(layers.body()).contains("\"deviceId\" : \"" + ODD_ID + "\"").contains("\"windowEndSeq\" : 60");
             });
         }
     }
