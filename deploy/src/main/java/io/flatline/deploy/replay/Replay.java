@@ -25,8 +25,10 @@ import io.flatline.streams.topology.Period;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -166,7 +168,17 @@ public final class Replay {
     static ReplayPlan plan(Admin admin, List<String> topics) throws Exception {
         Map<TopicPartition, OffsetSpec> atStart = new HashMap<>();
         Map<TopicPartition, OffsetSpec> atEnd = new HashMap<>();
-        admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).forEach((name, d) ->
+        Map<String, TopicDescription> described;
+        try {
+            described = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new IllegalArgumentException("an input topic to replay does not exist (" + String.join(", ",
+                        topics) + "); check --bootstrap-servers and the flatline.topic.* properties");
+            }
+            throw e;
+        }
+        described.forEach((name, d) ->
                 d.partitions().forEach(p -> {
                     TopicPartition tp = new TopicPartition(name, p.partition());
                     atStart.put(tp, OffsetSpec.earliest());

@@ -110,14 +110,16 @@ final class ReplayFleet implements AutoCloseable {
     }
 
     /**
-     * What the live application wrote from {@code from} on: per output topic, per device, each record's timestamp
+     * What the live application wrote from {@code from} to {@code to}: per output topic, per device, each record's timestamp
      * and value as text, in order.
      */
-    Map<String, Map<String, List<String>>> live(Instant from) {
+    Map<String, Map<String, List<String>>> live(Instant from, Instant to) {
         Map<String, Map<String, List<String>>> out = new TreeMap<>();
         liveOutputs.forEach((kind, byDevice) -> byDevice.forEach((device, records) -> {
-            List<String> since = records.stream()
-                    .filter(r -> Long.parseLong(r.substring(0, r.indexOf('\t'))) >= from.toEpochMilli()).toList();
+            List<String> since = records.stream().filter(r -> {
+                long at = Long.parseLong(r.substring(0, r.indexOf('\t')));
+                return at >= from.toEpochMilli() && at <= to.toEpochMilli();
+            }).toList();
             if (!since.isEmpty()) {
                 out.computeIfAbsent(kind, k -> new TreeMap<>()).put(device, since);
             }
@@ -135,12 +137,22 @@ final class ReplayFleet implements AutoCloseable {
 
     /** A replay of this fleet's topics named {@code suffix}, its state in a directory of its own. */
     Replay.Request request(String suffix, Instant from, Optional<Instant> to) {
-        Map<String, String> props = new HashMap<>(properties);
-        props.put("state.dir", dir.resolve("replay-" + suffix).toString());
-        return new Replay.Request(config, kafka.bootstrapServers(), props, from, to, Optional.empty(), suffix);
+        return request(suffix, from, to, Optional.empty());
     }
 
-    /** The records of {@code outputs}' topics, as {@link #live(Instant)} has the live ones. */
+    /** The same, running {@code model} instead of the config's. */
+    Replay.Request request(String suffix, Instant from, Optional<Instant> to, Optional<Path> model) {
+        Map<String, String> props = new HashMap<>(properties);
+        props.put("state.dir", dir.resolve("replay-" + suffix).toString());
+        return new Replay.Request(config, kafka.bootstrapServers(), props, from, to, model, suffix);
+    }
+
+    /** The model file the live application runs. */
+    Path modelFile() {
+        return config.resolveSibling("model.tflite");
+    }
+
+    /** The records of {@code outputs}' topics, as {@link #live(Instant, Instant)} has the live ones. */
     Map<String, Map<String, List<String>>> outputs(Topics outputs) {
         return read(kafka, outputs);
     }
@@ -151,7 +163,12 @@ final class ReplayFleet implements AutoCloseable {
      * how many records each has and the first one that differs.
      */
     String differences(Map<String, Map<String, List<String>>> replayed, Instant from) {
-        Map<String, Map<String, List<String>>> live = live(from);
+        return differences(replayed, from, Instant.ofEpochMilli(Long.MAX_VALUE));
+    }
+
+    /** The same, for a replay that left out the input records after {@code to}. */
+    String differences(Map<String, Map<String, List<String>>> replayed, Instant from, Instant to) {
+        Map<String, Map<String, List<String>>> live = live(from, to);
         StringBuilder out = new StringBuilder();
         java.util.Set<String> kinds = new java.util.TreeSet<>(live.keySet());
         kinds.addAll(replayed.keySet());

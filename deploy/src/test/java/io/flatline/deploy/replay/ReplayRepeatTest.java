@@ -39,6 +39,13 @@ class ReplayRepeatTest {
                         .as("replay %d from %s", i, from).isEmpty();
                 assertThat(result.notes()).isEmpty();
             }
+            // --model with a copy of the live model, and --to: the same results, up to --to.
+            Path copy = java.nio.file.Files.copy(fleet.modelFile(), dir.resolve("copy.tflite"));
+            Instant to = ReplayFleet.START.plusMillis(100_500);
+            Replay.Result bounded = Replay.run(fleet.request("model", ReplayFleet.START.plusMillis(60_500),
+                    Optional.of(to), Optional.of(copy)), p -> { });
+            assertThat(fleet.differences(fleet.outputs(bounded.outputs()), ReplayFleet.START.plusMillis(60_500), to))
+                    .isEmpty();
             assertThat(fleet.liveApplication().streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
         }
     }

@@ -114,6 +114,12 @@ class ReplayTest {
             assertThatThrownBy(() -> Replay.run(new Replay.Request(config, kafka.bootstrapServers(), replayProps,
                     Instant.EPOCH, Optional.empty(), Optional.empty(), "v1"), p -> { }))
                     .hasMessageContaining("a replay named 'v1' already ran");
+
+            Map<String, String> absent = new HashMap<>(replayProps);
+            absent.put(Topics.TOPIC_PREFIX + topics.sensorReadings().id(), prefix + ".absent-readings");
+            assertThatThrownBy(() -> Replay.run(new Replay.Request(config, kafka.bootstrapServers(), absent,
+                    Instant.EPOCH, Optional.empty(), Optional.empty(), "absent"), p -> { }))
+                    .hasMessageContaining("an input topic to replay does not exist");
         }
     }
 
