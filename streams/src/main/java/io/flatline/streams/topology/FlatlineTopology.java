@@ -1,7 +1,6 @@
 package io.flatline.streams.topology;
 
-import java.time.Instant;
-import java.util.Optional;
+import java.util.function.LongPredicate;
 
 import io.flatline.schemas.topic.Topic;
 import io.flatline.schemas.topic.Topics;
@@ -75,20 +74,21 @@ public final class FlatlineTopology {
             topology.addSink(WRITE, routing, Serdes.String().serializer(), routing, INFER, MONITOR);
         } else {
             // The processors forward to WRITE by name: the filter takes that name, the sink goes behind it.
-            topology.addProcessor(WRITE, () -> new Since<>(period.from().get()), INFER, MONITOR);
+            long from = period.from().get().toEpochMilli();
+            topology.addProcessor(WRITE, () -> new TimeBound<>(t -> t >= from), INFER, MONITOR);
             topology.addSink(WRITE + "-since", routing, Serdes.String().serializer(), routing, WRITE);
         }
         addStores(topology);
         return topology;
     }
 
-    /** Forwards the records timestamped at or after {@code from}. */
-    private static final class Since<V> implements Processor<String, V, String, V> {
-        private final long from;
+    /** Forwards the records whose timestamp the bound accepts: a replay's period, at either end. */
+    private static final class TimeBound<V> implements Processor<String, V, String, V> {
+        private final LongPredicate accepts;
         private ProcessorContext<String, V> context;
 
-        Since(Instant from) {
-            this.from = from.toEpochMilli();
+        TimeBound(LongPredicate accepts) {
+            this.accepts = accepts;
         }
 
         @Override
@@ -98,7 +98,7 @@ public final class FlatlineTopology {
 
         @Override
         public void process(Record<String, V> record) {
-            if (record.timestamp() >= from) {
+            if (accepts.test(record.timestamp())) {
                 context.forward(record);
             }
         }
@@ -112,21 +112,7 @@ public final class FlatlineTopology {
         }
         long until = period.until().get().toEpochMilli();
         String bounded = name + "-until";
-        topology.addProcessor(bounded, () -> new Processor<String, V, String, V>() {
-            private ProcessorContext<String, V> context;
-
-            @Override
-            public void init(ProcessorContext<String, V> context) {
-                this.context = context;
-            }
-
-            @Override
-            public void process(Record<String, V> record) {
-                if (record.timestamp() <= until) {
-                    context.forward(record);
-                }
-            }
-        }, name);
+        topology.addProcessor(bounded, () -> new TimeBound<V>(t -> t <= until), name);
         return bounded;
     }
 
