@@ -116,6 +116,7 @@ public final class Replay {
             Map<TopicPartition, Long> committed = plan.start();
             long lastDone = -1;
             long lastMove = System.nanoTime();
+            long lastLook = lastMove;
             while (true) {
                 Map<TopicPartition, Long> before = committed;
                 committed = committed(admin, request.applicationId());
@@ -129,15 +130,21 @@ public final class Replay {
                             + app.stopped().get() + ") before it caught up; see the log above");
                 }
                 plan.refuseIfDeleted(before, earliest(admin, plan));
+                long now = System.nanoTime();
                 if (done != lastDone) {
                     lastDone = done;
-                    lastMove = System.nanoTime();
-                } else if (System.nanoTime() - lastMove > QUIET.toNanos()
-                        && ReplayOutputs.nothingLeftToRead(adminProperties(request), plan, committed)) {
-                    // What is left up to the end offsets are transaction markers or aborted records.
-                    progress.accept(new Progress(plan.total(), plan.total()));
-                    return new Result(plan.total(), settings.topics(), app.streams().state(), plan.notes());
-                } else if (System.nanoTime() - lastMove > STALL.toNanos()) {
+                    lastMove = now;
+                    lastLook = now;
+                } else if (now - lastLook > QUIET.toNanos()) {
+                    // Once per quiet spell, not on every turn: it reads the partitions' rest with a consumer.
+                    lastLook = now;
+                    if (ReplayOutputs.nothingLeftToRead(adminProperties(request), plan, committed)) {
+                        // What is left up to the end offsets are transaction markers or aborted records.
+                        progress.accept(new Progress(plan.total(), plan.total()));
+                        return new Result(plan.total(), settings.topics(), app.streams().state(), plan.notes());
+                    }
+                }
+                if (now - lastMove > STALL.toNanos()) {
                     throw new IllegalStateException("the replay made no progress for " + STALL.toSeconds()
                             + " s at " + done + " of " + plan.total() + " records (application "
                             + app.streams().state() + "); behind: " + plan.behind(committed));
@@ -184,8 +191,7 @@ public final class Replay {
                     atStart.put(tp, OffsetSpec.earliest());
                     atEnd.put(tp, OffsetSpec.latest());
                 }));
-        Map<TopicPartition, Long> start = offsets(admin, atStart);
-        return new ReplayPlan(start, offsets(admin, atEnd), start);
+        return new ReplayPlan(offsets(admin, atStart), offsets(admin, atEnd));
     }
 
     private static Map<TopicPartition, Long> offsets(Admin admin, Map<TopicPartition, OffsetSpec> specs)

@@ -1,23 +1,19 @@
 package io.flatline.deploy.replay;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
-import io.flatline.schemas.topic.Topic;
+import io.flatline.schemas.topic.TopicProvisioner;
 import io.flatline.schemas.topic.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** The topics a replay writes, and what is left to read of the ones it reads. */
@@ -31,26 +27,10 @@ final class ReplayOutputs {
      * records carry the times of the readings they come from; in a topic with the broker's time retention
      * (7 days by default) a replay of older history would be deleted as soon as it was written.
      */
-    static void create(Admin admin, Topics outputs, int partitions) throws Exception {
-        List<NewTopic> topics = new ArrayList<>();
-        for (Topic<String, ?> topic : List.of(outputs.predictions(), outputs.boardComparisons(), outputs.alerts(),
-                outputs.deviceHealth())) {
-            Map<String, String> configs = topic.compacted()
-                    ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
-                    : Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1");
-            topics.add(new NewTopic(topic.name(), java.util.Optional.of(Math.max(1, partitions)),
-                    java.util.Optional.empty()).configs(configs));
-        }
-        for (var created : admin.createTopics(topics).values().entrySet()) {
-            try {
-                created.getValue().get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("Cannot create the replay's topic " + created.getKey() + ": "
-                            + e.getCause().getMessage(), e);
-                }
-            }
-        }
+    static void create(Admin admin, Topics outputs, int partitions) {
+        TopicProvisioner.ensure(admin, List.of(outputs.predictions(), outputs.boardComparisons(), outputs.alerts(),
+                outputs.deviceHealth()), List.of(), Math.max(1, partitions), (short) -1,
+                Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
     }
 
     /**
@@ -75,7 +55,7 @@ final class ReplayOutputs {
             consumer.assign(from.keySet());
             from.forEach(consumer::seek);
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            Set<TopicPartition> open = new java.util.HashSet<>(from.keySet());
+            Set<TopicPartition> open = new HashSet<>(from.keySet());
             while (!open.isEmpty()) {
                 if (System.nanoTime() > deadline) {
                     return false;

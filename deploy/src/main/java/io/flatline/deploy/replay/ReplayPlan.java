@@ -9,18 +9,14 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * What a replay reads: per input partition, the offset it starts at and the end offset as it stood when the
- * replay began (records that arrive later are the live application's business).
- *
- * @param firstKept per partition, the first offset the topic still held when the replay began: above 0, the
- *                  topic's retention had deleted the records before it
+ * replay began (records that arrive later are the live application's business). A replay starts at the first
+ * record each partition still holds: above offset 0, the topic's retention had deleted the ones before.
  */
-public record ReplayPlan(Map<TopicPartition, Long> start, Map<TopicPartition, Long> end,
-                         Map<TopicPartition, Long> firstKept) {
+public record ReplayPlan(Map<TopicPartition, Long> start, Map<TopicPartition, Long> end) {
 
     public ReplayPlan {
         start = Map.copyOf(start);
         end = Map.copyOf(end);
-        firstKept = Map.copyOf(firstKept);
     }
 
     public long total() {
@@ -45,7 +41,7 @@ public record ReplayPlan(Map<TopicPartition, Long> start, Map<TopicPartition, Lo
     /** The partitions not yet read to their end: where each stands, against its end. */
     public String behind(Map<TopicPartition, Long> committed) {
         List<String> out = new ArrayList<>();
-        new TreeMap<>(asText(end)).forEach((name, tp) -> {
+        byName().forEach((name, tp) -> {
             long at = committed.getOrDefault(tp, start.get(tp));
             if (at < end.get(tp)) {
                 out.add(name + " at offset " + at + " of " + end.get(tp));
@@ -60,9 +56,9 @@ public record ReplayPlan(Map<TopicPartition, Long> start, Map<TopicPartition, Lo
      */
     public List<String> notes() {
         List<String> out = new ArrayList<>();
-        new TreeMap<>(asText(end)).forEach((name, tp) -> {
-            if (firstKept.get(tp) > 0 && start.get(tp).equals(firstKept.get(tp)) && start.get(tp) < end.get(tp)) {
-                out.add(name + ": the topic's retention had deleted offsets 0 to " + (firstKept.get(tp) - 1)
+        byName().forEach((name, tp) -> {
+            if (start.get(tp) > 0 && start.get(tp) < end.get(tp)) {
+                out.add(name + ": the topic's retention had deleted offsets 0 to " + (start.get(tp) - 1)
                         + "; the replay starts at the first record it kept");
             }
         });
@@ -76,7 +72,7 @@ public record ReplayPlan(Map<TopicPartition, Long> start, Map<TopicPartition, Lo
      */
     public void refuseIfDeleted(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> earliest) {
         List<String> lost = new ArrayList<>();
-        new TreeMap<>(asText(end)).forEach((name, tp) -> {
+        byName().forEach((name, tp) -> {
             long at = committed.getOrDefault(tp, start.get(tp));
             long kept = earliest.getOrDefault(tp, 0L);
             if (at < end.get(tp) && kept > at) {
@@ -86,14 +82,15 @@ public record ReplayPlan(Map<TopicPartition, Long> start, Map<TopicPartition, Lo
         if (!lost.isEmpty()) {
             throw new IllegalStateException("the input topics deleted records the replay had not read yet ("
                     + String.join(", ", lost) + "), by their retention (retention.ms, retention.bytes) or a"
-                    + " deleteRecords: the replay cannot be complete. Replay from a later --from, or keep the input"
-                    + " topics longer than a replay takes");
+                    + " deleteRecords: the replay cannot be complete. Keep the input topics longer than a replay"
+                    + " takes");
         }
     }
 
-    private static Map<String, TopicPartition> asText(Map<TopicPartition, Long> partitions) {
+    /** The partitions by name, in order, so that what a replay says reads the same every time. */
+    private Map<String, TopicPartition> byName() {
         Map<String, TopicPartition> out = new TreeMap<>();
-        partitions.keySet().forEach(tp -> out.put(tp.toString(), tp));
+        end.keySet().forEach(tp -> out.put(tp.toString(), tp));
         return out;
     }
 }

@@ -89,6 +89,13 @@ class ReplayTest {
 
             assertThat(result.records()).isEqualTo(DEVICES.size() * 120L);
             assertThat(result.outputs().predictions().name()).isEqualTo(prefix + ".predictions.v1");
+            try (Admin admin = kafka.admin()) {
+                // Its records carry the readings' times: the broker's time retention must not delete them.
+                var resource = new org.apache.kafka.common.config.ConfigResource(
+                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, result.outputs().predictions().name());
+                assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource)
+                        .get("retention.ms").value()).isEqualTo("-1");
+            }
             assertThat(progress).last().satisfies(p -> assertThat(p.fraction()).isEqualTo(1.0));
             List<Prediction> replayed = readAll(kafka, result.outputs().predictions(), expected);
             assertThat(replayed).hasSize(expected);

@@ -31,17 +31,23 @@ public final class TopicProvisioner {
      */
     public static List<String> ensure(Admin admin, Collection<Topic<String, ?>> topics, Collection<String> extraNames,
                                       int partitions, short replication) {
+        return ensure(admin, topics, extraNames, partitions, replication, Map.of());
+    }
+
+    /** The same, every topic it creates with {@code configs} too (a compacted topic ignores time retention). */
+    public static List<String> ensure(Admin admin, Collection<Topic<String, ?>> topics, Collection<String> extraNames,
+                                      int partitions, short replication, Map<String, String> configs) {
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (Topic<String, ?> topic : topics) {
                 if (!existing.contains(topic.name())) {
-                    missing.add(newTopic(topic.name(), partitions, replication, topic.compacted()));
+                    missing.add(newTopic(topic.name(), partitions, replication, topic.compacted(), configs));
                 }
             }
             for (String name : extraNames) {
                 if (!existing.contains(name)) {
-                    missing.add(newTopic(name, partitions, replication, false));
+                    missing.add(newTopic(name, partitions, replication, false, configs));
                 }
             }
             List<String> created = new ArrayList<>();
@@ -67,10 +73,14 @@ public final class TopicProvisioner {
         }
     }
 
-    private static NewTopic newTopic(String name, int partitions, short replication, boolean compacted) {
+    private static NewTopic newTopic(String name, int partitions, short replication, boolean compacted,
+                                     Map<String, String> configs) {
         NewTopic topic = new NewTopic(name, java.util.Optional.of(partitions),
                 replication < 1 ? java.util.Optional.empty() : java.util.Optional.of(replication));
-        return compacted ? topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))
-                : topic;
+        Map<String, String> all = new java.util.HashMap<>(configs);
+        if (compacted) {
+            all.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        }
+        return all.isEmpty() ? topic : topic.configs(all);
     }
 }
