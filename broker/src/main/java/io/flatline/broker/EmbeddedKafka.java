@@ -163,6 +163,11 @@ public final class EmbeddedKafka implements KafkaCluster {
         props.put("transaction.state.log.num.partitions", "4");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("auto.create.topics.enable", "false");
+        // No time retention: what this broker holds (test fleets, whose records carry times from 1970 on, replays
+        // of history, a demo's readings) would otherwise be deleted at its next retention check, every 5 minutes,
+        // whenever the records' own times are more than 7 days old, however recently they were written: a long
+        // test run lost its inputs half way. Size retention still applies where a topic sets it.
+        props.put("log.retention.ms", "-1");
         props.putAll(settings.overrides());
         return props;
     }

@@ -56,6 +56,19 @@ class EmbeddedKafkaTest {
         }
     }
 
+    /** Records with old times (test fleets from 1970, replays of history) must outlive the retention check. */
+    @Test
+    void newTopicsHaveNoTimeRetention() throws Exception {
+        String topic = "old-times-" + UUID.randomUUID();
+        EmbeddedKafka.shared().createTopic(topic, 1);
+        try (var admin = EmbeddedKafka.shared().admin()) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource).get("retention.ms").value())
+                    .isEqualTo("-1");
+        }
+    }
+
     @Test
     void keepsItsDataAcrossAStopAndRestart() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(BrokerSettings.defaults())) {
