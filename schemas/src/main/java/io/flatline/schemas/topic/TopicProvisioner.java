@@ -62,14 +62,49 @@ public final class TopicProvisioner {
                     }
                 }
             }
+            awaitLeaders(admin, created);
             return created;
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot list the cluster's topics: " + e.getCause().getMessage(), e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("The cluster did not answer within 30 s while checking topics", e);
+            throw new IllegalStateException(e.getMessage() != null ? e.getMessage()
+                    : "The cluster did not answer within 30 s while checking topics", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while checking topics", e);
+        }
+    }
+
+    /**
+     * Waits until every partition of the new topics has a leader in the metadata the brokers serve. A created
+     * topic is committed by the controller before every broker knows it, and a client that uses it at once meets
+     * UnknownTopicOrPartition or NOT_LEADER_OR_FOLLOWER (an idempotent producer then retries an out-of-order
+     * sequence), so the topics are handed over only once they can be used.
+     */
+    private static void awaitLeaders(Admin admin, List<String> names)
+            throws InterruptedException, TimeoutException {
+        if (names.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String waiting = String.join(", ", names);
+        long backoffMs = 10;
+        while (true) {
+            try {
+                var described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+                boolean ready = described.values().stream().allMatch(d -> !d.partitions().isEmpty()
+                        && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                waiting = String.join(", ", names) + " (" + e.getCause().getMessage() + ")";
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("The new topics have no leader after 30 s: " + waiting);
+            }
+            Thread.sleep(backoffMs);
+            backoffMs = Math.min(backoffMs * 2, 500);
         }
     }
 

@@ -350,9 +350,6 @@ class ArrivalOrderEndToEndTest {
         Topics topics = fixture.topics();
         TopicProvisioner.ensure(admin, topics.all(), List.of(fixture.properties.get(StreamsSettings.DEAD_LETTER_TOPIC)),
                 PARTITIONS, (short) -1);
-        // Answered by each partition's leader, once it is one: a producer sending to a topic this new can meet
-        // NOT_LEADER_OR_FOLLOWER, and an idempotent one then got stuck retrying an out-of-order sequence.
-        endOffsets(List.of(topics.sensorReadings().name(), topics.boardInferences().name()));
         // Recent enough for any retention, and 1 ms apart in the order: the timestamps are the order.
         long base = System.currentTimeMillis() - 600_000;
         produce(topics, first, base);
