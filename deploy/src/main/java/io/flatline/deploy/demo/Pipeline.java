@@ -39,7 +39,7 @@ record Pipeline(String name, StreamsSettings settings, IngestService ingest, Kaf
         ModelConfig config = ModelConfig.load(modelConfig);
         StreamsSettings settings = new StreamsSettings(modelConfig, bootstrap, props, http);
         // Streams first: it creates the topics that ingest then writes to.
-        FlatlineStreams streams = FlatlineStreams.start(settings, config, EngineReferenceModel.load(config));
+        FlatlineStreams streams = FlatlineStreams.start(settings, config, EngineReferenceModel.load(config.defaultModel()));
         Map<String, String> sinkProps = new HashMap<>(topicNames);
         sinkProps.put("bootstrap.servers", bootstrap);
         sinkProps.put("client.id", "flatline-demo-ingest-" + name);

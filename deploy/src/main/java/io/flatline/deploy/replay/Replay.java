@@ -111,7 +111,7 @@ public final class Replay {
             admin.alterConsumerGroupOffsets(request.applicationId(), starts).all().get(30, TimeUnit.SECONDS);
         }
 
-        try (FlatlineStreams app = FlatlineStreams.start(settings, config, EngineReferenceModel.load(config));
+        try (FlatlineStreams app = FlatlineStreams.start(settings, config, EngineReferenceModel.load(config.defaultModel()));
              Admin admin = Admin.create(adminProperties(request))) {
             Map<TopicPartition, Long> committed = plan.start();
             long lastDone = -1;

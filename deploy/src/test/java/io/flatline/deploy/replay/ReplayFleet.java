@@ -97,7 +97,7 @@ final class ReplayFleet implements AutoCloseable {
         liveProps.put("state.dir", dir.resolve("live").toString());
         StreamsSettings settings = new StreamsSettings(config, kafka.bootstrapServers(), liveProps, Optional.empty());
         ModelConfig modelConfig = ModelConfig.load(config);
-        FlatlineStreams live = FlatlineStreams.start(settings, modelConfig, EngineReferenceModel.load(modelConfig));
+        FlatlineStreams live = FlatlineStreams.start(settings, modelConfig, EngineReferenceModel.load(modelConfig.defaultModel()));
         try {
             record(kafka, settings.topics(), runs, boards, windows);
             awaitCommitted(kafka, prefix + "-live", settings.topics());

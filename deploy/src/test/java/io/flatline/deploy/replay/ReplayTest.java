@@ -71,7 +71,7 @@ class ReplayTest {
         Topics topics = liveSettings.topics();
         ModelConfig modelConfig = ModelConfig.load(config);
 
-        try (FlatlineStreams live = FlatlineStreams.start(liveSettings, modelConfig, EngineReferenceModel.load(modelConfig))) {
+        try (FlatlineStreams live = FlatlineStreams.start(liveSettings, modelConfig, EngineReferenceModel.load(modelConfig.defaultModel()))) {
             send(kafka, topics.sensorReadings(), 120);
             int expected = DEVICES.size() * (120 - 50 + 1);
             List<Prediction> livePredictions = readAll(kafka, topics.predictions(), expected);

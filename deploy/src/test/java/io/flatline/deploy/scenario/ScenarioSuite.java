@@ -175,7 +175,7 @@ final class ScenarioSuite {
                     .streamsProperties();
             props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
             this.driver = new TopologyTestDriver(new FlatlineTopology(TOPICS, config,
-                    EngineReferenceModel.load(config), new PipelineCounters()).build(), props);
+                    EngineReferenceModel.load(config.defaultModel()), new PipelineCounters()).build(), props);
             this.readings = input(TOPICS.sensorReadings());
             this.reports = input(TOPICS.boardInferences());
             this.alerts = driver.createOutputTopic(TOPICS.alerts().name(), TOPICS.alerts().keyDeserializer(),

@@ -7,24 +7,26 @@ import java.nio.charset.StandardCharsets;
 import io.flatline.schemas.BoardComparison;
 
 /**
- * {@link BoardComparison} version 1: deviceId, windowEndSeq, inputMatch (null or boolean), boardNetOut (bytes),
- * referenceNetOut (bytes), maxAbsDiffLsb (int), top1Agree (boolean).
+ * {@link BoardComparison} version 2: deviceId, windowEndSeq, inputMatch (null or boolean), boardNetOut (bytes),
+ * referenceNetOut (bytes), maxAbsDiffLsb (int), top1Agree (boolean), modelId (null or string).
  */
 final class BoardComparisonCodec implements HandCodec<BoardComparison> {
 
     @Override
     public long schemaFingerprint() {
-        return 0x0C4EB3DCEE11EE80L;
+        return 0x0E7A59779D29C6B2L;
     }
 
     @Override
     public byte[] encode(byte[] header, BoardComparison c) {
         byte[] deviceId = c.getDeviceId().getBytes(StandardCharsets.UTF_8);
+        byte[] modelId = c.getModelId() == null ? null : c.getModelId().getBytes(StandardCharsets.UTF_8);
         ByteBuffer board = c.getBoardNetOut();
         ByteBuffer reference = c.getReferenceNetOut();
         int size = header.length + AvroBinary.sizeOfBytes(deviceId.length) + AvroBinary.sizeOfLong(c.getWindowEndSeq())
                 + (c.getInputMatch() == null ? 1 : 2) + AvroBinary.sizeOfBytes(board.remaining())
-                + AvroBinary.sizeOfBytes(reference.remaining()) + AvroBinary.sizeOfLong(c.getMaxAbsDiffLsb()) + 1;
+                + AvroBinary.sizeOfBytes(reference.remaining()) + AvroBinary.sizeOfLong(c.getMaxAbsDiffLsb()) + 1
+                + 1 + (modelId == null ? 0 : AvroBinary.sizeOfBytes(modelId.length));
         AvroBinary.Writer writer = new AvroBinary.Writer(size, header);
         writer.writeBytes(deviceId);
         writer.writeLong(c.getWindowEndSeq());
@@ -36,6 +38,10 @@ final class BoardComparisonCodec implements HandCodec<BoardComparison> {
         writer.writeBuffer(reference);
         writer.writeLong(c.getMaxAbsDiffLsb());
         writer.writeBoolean(c.getTop1Agree());
+        writer.writeLong(modelId == null ? 0 : 1);
+        if (modelId != null) {
+            writer.writeBytes(modelId);
+        }
         return writer.finish();
     }
 
@@ -49,6 +55,8 @@ final class BoardComparisonCodec implements HandCodec<BoardComparison> {
         ByteBuffer reference = ByteBuffer.wrap(reader.readBytes());
         int maxAbsDiffLsb = reader.readInt();
         boolean top1Agree = reader.readBoolean();
-        return new BoardComparison(deviceId, windowEndSeq, inputMatch, board, reference, maxAbsDiffLsb, top1Agree);
+        String modelId = reader.readPresent() ? reader.readString() : null;
+        return new BoardComparison(deviceId, windowEndSeq, inputMatch, board, reference, maxAbsDiffLsb, top1Agree,
+                modelId);
     }
 }

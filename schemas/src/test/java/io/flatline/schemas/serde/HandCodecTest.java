@@ -145,7 +145,7 @@ class HandCodecTest {
         Boolean[] matches = {null, true, false};
         return new BoardComparison(randomText(rnd), randomLong(rnd), matches[rnd.nextInt(3)],
                 ByteBuffer.wrap(randomBytes(rnd)), ByteBuffer.wrap(randomBytes(rnd)), (int) randomLong(rnd),
-                rnd.nextBoolean());
+                rnd.nextBoolean(), rnd.nextBoolean() ? null : randomText(rnd));
     }
 
     private static byte[] randomBytes(Random rnd) {

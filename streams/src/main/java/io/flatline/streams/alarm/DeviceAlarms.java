@@ -90,6 +90,17 @@ public record DeviceAlarms(List<AlarmLifecycle> open, Map<String, Integer> comeb
         return new Step(new DeviceAlarms(next, counts), null, episodeCameBack);
     }
 
+    /**
+     * Ends every open alarm at once, without waiting for its off-delay: what it was raised for no longer runs (the
+     * device moved to another model). One CLEARED record per alarm, oldest first; afterwards nothing is open.
+     *
+     * @param time the record time of the end, epoch milliseconds
+     */
+    public List<Alert> endAll(String device, long time) {
+        return open.stream().map(a -> alert(device, a, AlertState.CLEARED, a.span(), a.lastActiveSeq(), time))
+                .toList();
+    }
+
     /** Whether nothing is open: a device without alarms needs no stored state. */
     public boolean isEmpty() {
         return open.isEmpty();

@@ -12,8 +12,8 @@ import io.flatline.schemas.DeviceHealth;
 import io.flatline.streams.alarm.DeviceAlarms;
 import io.flatline.streams.compare.AgreementWindow;
 import io.flatline.streams.compare.BoardMonitor;
-import io.flatline.streams.config.ModelConfig;
 import io.flatline.streams.infer.LayerUse;
+import io.flatline.streams.infer.FleetModels;
 import io.flatline.streams.infer.ReferenceModel;
 
 /** How a device's state reads as JSON. */
@@ -21,27 +21,38 @@ public final class DeviceViews {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final float outputScale;
-    private final int outputZeroPoint;
-    private final ObjectNode model;
+    private final FleetModels models;
+    private final ObjectNode described;
 
     /**
-     * Outputs are dequantized with the model output's scale and zero point for the validation metrics, and plotted
-     * against the config's labels.
+     * Each device's outputs are dequantized with its model output's scale and zero point for the validation
+     * metrics, and plotted against its model's labels.
      */
-    public DeviceViews(ReferenceModel reference, ModelConfig config) {
-        this.outputScale = reference.outputScale();
-        this.outputZeroPoint = reference.outputZeroPoint();
-        this.model = JSON.createObjectNode().put("modelId", reference.modelId())
-                .put("file", config.modelFile().getFileName().toString()).put("timeSteps", reference.timeSteps())
-                .put("channels", reference.channels()).put("outputs", reference.outputs())
-                .put("outputScale", outputScale).put("outputZeroPoint", outputZeroPoint);
-        config.labels().forEach(model.putArray("labels")::add);
+    public DeviceViews(FleetModels models) {
+        this.models = models;
+        this.described = describe(models.defaultModel());
+        ArrayNode all = described.putArray("models");
+        models.all().forEach(m -> all.add(describe(m).put("default", m == models.defaultModel())));
     }
 
-    /** The model this application runs as the reference, and its output labels. */
+    private static ObjectNode describe(FleetModels.Loaded m) {
+        ReferenceModel reference = m.engine();
+        ObjectNode node = JSON.createObjectNode().put("name", m.name()).put("modelId", m.id())
+                .put("file", m.spec().file().getFileName().toString()).put("timeSteps", reference.timeSteps())
+                .put("channels", reference.channels()).put("outputs", reference.outputs())
+                .put("outputScale", reference.outputScale()).put("outputZeroPoint", reference.outputZeroPoint());
+        m.spec().labels().forEach(node.putArray("labels")::add);
+        return node;
+    }
+
+    /** The default model, and under {@code models} every model this application runs, with their labels. */
     public ObjectNode model() {
-        return model.deepCopy();
+        return described.deepCopy();
+    }
+
+    /** The model the device's reference runs: the health's, else the one the config gives it. */
+    private FleetModels.Loaded modelOf(String device, String modelId) {
+        return models.byId(modelId).orElseGet(() -> models.configuredFor(device));
     }
 
     /** The health record as it is on the device-health topic. */
@@ -49,6 +60,9 @@ public final class DeviceViews {
         ObjectNode node = JSON.createObjectNode();
         node.put("deviceId", h.getDeviceId());
         node.put("updated", h.getUpdated().toString());
+        FleetModels.Loaded model = modelOf(h.getDeviceId(), h.getModelId());
+        node.put("model", model.name());
+        node.put("modelId", model.id());
         if (h.getLastSeq() != null) {
             node.put("lastSeq", h.getLastSeq());
         }
@@ -85,7 +99,7 @@ public final class DeviceViews {
             ObjectNode b = node.putObject("board");
             b.put("pendingInferences", board.pending().size());
             b.put("joinMisses", board.joinMisses());
-            agreement(b.putObject("agreement"), board.agreement());
+            agreement(b.putObject("agreement"), board.agreement(), modelOf(h.getDeviceId(), h.getModelId()).engine());
         }
         return node;
     }
@@ -94,9 +108,10 @@ public final class DeviceViews {
      * The board's latest comparisons, oldest first: its raw output and the reference's on the same window, one
      * value per output class, numbered by comparison since the board's first.
      */
-    public ObjectNode outputs(String device, BoardMonitor.State board) {
-        ObjectNode node = JSON.createObjectNode().put("deviceId", device);
-        model.path("labels").forEach(l -> node.withArray("labels").add(l));
+    public ObjectNode outputs(String device, String modelId, BoardMonitor.State board) {
+        FleetModels.Loaded model = modelOf(device, modelId);
+        ObjectNode node = JSON.createObjectNode().put("deviceId", device).put("model", model.name());
+        model.spec().labels().forEach(l -> node.withArray("labels").add(l));
         ArrayNode boardOut = node.putArray("board");
         ArrayNode referenceOut = node.putArray("reference");
         AgreementWindow window = board == null ? null : board.agreement();
@@ -155,7 +170,7 @@ public final class DeviceViews {
     }
 
     /** The rolling agreement, with the metrics ST Edge AI's validation reports for target against reference. */
-    private void agreement(ObjectNode node, AgreementWindow window) {
+    private void agreement(ObjectNode node, AgreementWindow window, ReferenceModel model) {
         AgreementWindow.Summary s = window.summary();
         node.put("windows", s.windowed());
         node.put("exactMatchRate", s.exactMatchRate());
@@ -167,8 +182,8 @@ public final class DeviceViews {
         double[][] reference = new double[window.count()][];
         double[][] board = new double[window.count()][];
         for (int i = 0; i < window.count(); i++) {
-            reference[i] = dequantize(window.reference(i));
-            board[i] = dequantize(window.board(i));
+            reference[i] = dequantize(window.reference(i), model);
+            board[i] = dequantize(window.board(i), model);
         }
         Metrics m = Metrics.of(reference, board);
         ObjectNode st = node.putObject("validation");
@@ -182,10 +197,10 @@ public final class DeviceViews {
         st.put("cos", m.cos());
     }
 
-    private double[] dequantize(byte[] out) {
+    private static double[] dequantize(byte[] out, ReferenceModel model) {
         double[] values = new double[out.length];
         for (int i = 0; i < out.length; i++) {
-            values[i] = (out[i] - outputZeroPoint) * (double) outputScale;
+            values[i] = (out[i] - model.outputZeroPoint()) * (double) model.outputScale();
         }
         return values;
     }

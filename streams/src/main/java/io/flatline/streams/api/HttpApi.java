@@ -222,12 +222,12 @@ public final class HttpApi implements AutoCloseable {
             return;
         }
         respond(exchange, 200, switch (view) {
-            case "/outputs" -> views.outputs(id, boardsStore().get(id));
+            case "/outputs" -> views.outputs(id, health.getModelId(), boardsStore().get(id));
             case "/alarms" -> views.alarms(id, history.of(id));
             case "/layers" -> {
                 ReferenceState state = windowsStore().get(id);
                 yield state == null ? views.layers(id, new LayerPictures.Picture(List.of(), -1))
-                        : views.layers(id, layers.of(id, state.window()));
+                        : views.layers(id, layers.of(id, state.model(), state.window()));
             }
             default -> views.detailed(withProgress(health, windowsStore()), boardsStore().get(id),
                     alarmsStore().get(id));

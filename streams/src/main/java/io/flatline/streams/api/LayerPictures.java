@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.flatline.streams.infer.LayerUse;
+import io.flatline.streams.infer.FleetModels;
 import io.flatline.streams.infer.ReferenceModel;
 import io.flatline.streams.window.WindowState;
 
@@ -37,7 +38,7 @@ public final class LayerPictures {
     public record Picture(List<Traced> windows, int diesAt) {
     }
 
-    private final ReferenceModel model;
+    private final FleetModels models;
     private final Map<String, Deque<Traced>> recent = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Deque<Traced>> eldest) {
@@ -45,13 +46,17 @@ public final class LayerPictures {
         }
     };
 
-    public LayerPictures(ReferenceModel model) {
-        this.model = model;
+    public LayerPictures(FleetModels models) {
+        this.models = models;
     }
 
-    /** The picture with the device's current window in it, traced if it is new; empty before its first full window. */
-    public synchronized Picture of(String device, WindowState window) {
-        Deque<Traced> windows = recent.computeIfAbsent(device, d -> new ArrayDeque<>());
+    /**
+     * The picture with the device's current window in it, traced with the window's model if it is new; empty before
+     * its first full window. Windows of another model than the current one's are not in it.
+     */
+    public synchronized Picture of(String device, String modelId, WindowState window) {
+        ReferenceModel model = models.byId(modelId).orElseGet(() -> models.configuredFor(device)).engine();
+        Deque<Traced> windows = recent.computeIfAbsent(device + "@" + model.modelId(), d -> new ArrayDeque<>());
         if (window.full() && (windows.isEmpty() || windows.peekLast().endSeq() != window.lastSeq())) {
             windows.addLast(new Traced(window.lastSeq(), window.lastTimestamp(), model.layers(window.window())));
             while (windows.size() > WINDOWS) {

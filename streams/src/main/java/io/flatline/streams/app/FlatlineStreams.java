@@ -20,6 +20,7 @@ import io.flatline.streams.api.HttpApi;
 import io.flatline.streams.api.LayerPictures;
 import io.flatline.streams.api.MetricsText;
 import io.flatline.streams.config.ModelConfig;
+import io.flatline.streams.infer.FleetModels;
 import io.flatline.streams.infer.ReferenceModel;
 import io.flatline.streams.topology.FlatlineTopology;
 import io.flatline.streams.topology.PipelineCounters;
@@ -55,7 +56,12 @@ public final class FlatlineStreams implements AutoCloseable {
         return stopped;
     }
 
+    /** A fleet of one model, run by {@code model}. */
     public static FlatlineStreams start(StreamsSettings settings, ModelConfig config, ReferenceModel model) {
+        return start(settings, FleetModels.of(config, model));
+    }
+
+    public static FlatlineStreams start(StreamsSettings settings, FleetModels models) {
         useUsFormatLocale();
         Topics topics = settings.topics();
         Properties props = settings.streamsProperties();
@@ -80,7 +86,7 @@ public final class FlatlineStreams implements AutoCloseable {
             http.advertiseAs(HostInfo.buildFromEndpoint(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG)));
         }
         PipelineCounters counters = new PipelineCounters();
-        KafkaStreams streams = new KafkaStreams(new FlatlineTopology(topics, config, model, counters, settings.period()).build(), props);
+        KafkaStreams streams = new KafkaStreams(new FlatlineTopology(topics, models, counters, settings.period()).build(), props);
         CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
         streams.setStateListener((now, before) -> {
             log.info("Kafka Streams {} -> {}", before, now);
@@ -93,11 +99,14 @@ public final class FlatlineStreams implements AutoCloseable {
         if (http != null) {
             Map<String, Object> clientProps = new java.util.HashMap<>();
             props.forEach((k, v) -> clientProps.put(k.toString(), v));
-            http.serve(streams, new DeviceViews(model, config), new MetricsText(counters, streams),
-                    new AlertHistory(topics.alerts(), clientProps), new LayerPictures(model));
+            http.serve(streams, new DeviceViews(models), new MetricsText(counters, streams),
+                    new AlertHistory(topics.alerts(), clientProps), new LayerPictures(models));
         }
-        log.info("Flatline streams started: model {} ({}), {}x{} window, stride {}", config.modelFile().getFileName(),
-                model.modelId().substring(0, 12), model.timeSteps(), model.channels(), config.window().stride());
+        for (FleetModels.Loaded m : models.all()) {
+            log.info("Flatline streams runs model {}{}: {} ({}), {}x{} window, stride {}", m.name(),
+                    m == models.defaultModel() ? " (the default)" : "", m.spec().file().getFileName(),
+                    m.id().substring(0, 12), m.engine().timeSteps(), m.engine().channels(), m.spec().window().stride());
+        }
         return new FlatlineStreams(streams, counters, http, stopped);
     }
 

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import io.flatline.streams.app.FlatlineStreams;
 import io.flatline.streams.app.StreamsSettings;
 import io.flatline.streams.config.ModelConfig;
-import io.flatline.streams.infer.EngineReferenceModel;
+import io.flatline.streams.infer.FleetModels;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,7 +59,7 @@ public final class StreamsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ModelConfig modelConfig = ModelConfig.load(config);
         StreamsSettings settings = new StreamsSettings(config, bootstrapServers, properties, httpAddress(http));
-        EngineReferenceModel model = EngineReferenceModel.load(modelConfig);
+        FleetModels models = FleetModels.load(modelConfig);
         CompletableFuture<Void> interrupted = new CompletableFuture<>();
         CountDownLatch closed = new CountDownLatch(1);
         // Ctrl-C or SIGTERM: the main thread closes the application (flush, commit, leave the group) while the hook
@@ -73,7 +73,7 @@ public final class StreamsCommand implements Callable<Integer> {
             }
         }, "streams-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (FlatlineStreams app = FlatlineStreams.start(settings, modelConfig, model)) {
+        try (FlatlineStreams app = FlatlineStreams.start(settings, models)) {
             spec.commandLine().getErr().println("flatline streams: running; Ctrl-C stops it");
             CompletableFuture.anyOf(interrupted, app.stopped()).join();
             return app.stopped().getNow(null) == KafkaStreams.State.ERROR ? 1 : 0;

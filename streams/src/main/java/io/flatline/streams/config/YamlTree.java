@@ -107,6 +107,11 @@ public final class YamlTree {
             return fields.containsKey(field);
         }
 
+        /** The section's field names, in the file's order. */
+        public List<String> fields() {
+            return List.copyOf(fields.keySet());
+        }
+
         /** Reports every field not in {@code known}; a misspelt field must not be silently ignored. */
         public void allowOnly(Set<String> known) {
             for (Map.Entry<String, NodeTuple> e : fields.entrySet()) {

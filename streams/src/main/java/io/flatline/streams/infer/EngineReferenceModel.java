@@ -12,7 +12,7 @@ import io.flatline.model.tflite.ModelFormatException;
 import io.flatline.model.tflite.TensorType;
 import io.flatline.model.trace.Layer;
 import io.flatline.model.trace.Trace;
-import io.flatline.streams.config.ModelConfig;
+import io.flatline.streams.config.ModelSpec;
 
 /** The fleet's {@code .tflite} model run by Flatline's int8 engine, in the arithmetic the config names. */
 public final class EngineReferenceModel implements ReferenceModel {
@@ -30,37 +30,37 @@ public final class EngineReferenceModel implements ReferenceModel {
     }
 
     /**
-     * Loads the config's model and checks that the streams application can feed it: one int8 input of shape
+     * Loads a model of the config and checks that the streams application can feed it: one int8 input of shape
      * (1, time steps, channels) and one int8 output with one value per configured label.
      */
-    public static EngineReferenceModel load(ModelConfig config) {
+    public static EngineReferenceModel load(ModelSpec config) {
         Model model;
         try {
-            model = Model.load(config.modelFile());
+            model = Model.load(config.file());
         } catch (IOException e) {
-            throw new IllegalArgumentException("Cannot read the model " + config.modelFile() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("Cannot read the model " + config.file() + ": " + e.getMessage(), e);
         } catch (ModelFormatException | UnsupportedModelException e) {
-            throw new IllegalArgumentException("The model " + config.modelFile() + " cannot be run: " + e.getMessage(), e);
+            throw new IllegalArgumentException("The model " + config.file() + " cannot be run: " + e.getMessage(), e);
         }
         TensorInfo in = model.input();
         TensorInfo out = model.output();
         List<Integer> shape = in.shape();
         if (in.type() != TensorType.INT8 || shape.size() != 3 || shape.get(0) != 1) {
-            throw new IllegalArgumentException("The model " + config.modelFile() + " takes " + in.type() + " " + shape
+            throw new IllegalArgumentException("The model " + config.file() + " takes " + in.type() + " " + shape
                     + " as input '" + in.name() + "'; the streams application feeds int8 (1, time steps, channels)"
                     + " windows, as the boards do");
         }
         if (out.type() != TensorType.INT8) {
-            throw new IllegalArgumentException("The model " + config.modelFile() + " outputs " + out.type()
+            throw new IllegalArgumentException("The model " + config.file() + " outputs " + out.type()
                     + " ('" + out.name() + "'); the boards report int8 outputs");
         }
         if (shape.get(1) != config.window().size()) {
-            throw new IllegalArgumentException("window.size is " + config.window().size() + " but the model "
-                    + config.modelFile().getFileName() + " takes windows of " + shape.get(1) + " time steps");
+            throw new IllegalArgumentException((config.section().equals("model") ? "" : config.section() + ": ") + "window.size is " + config.window().size() + " but the model "
+                    + config.file().getFileName() + " takes windows of " + shape.get(1) + " time steps");
         }
         if (out.elementCount() != config.labels().size()) {
-            throw new IllegalArgumentException("model.labels names " + config.labels().size() + " classes but the model "
-                    + config.modelFile().getFileName() + " has " + out.elementCount() + " outputs");
+            throw new IllegalArgumentException(config.section() + ".labels names " + config.labels().size() + " classes but the model "
+                    + config.file().getFileName() + " has " + out.elementCount() + " outputs");
         }
         return new EngineReferenceModel(model, config.kernels(), shape.get(1), shape.get(2));
     }

@@ -7,6 +7,7 @@ import io.flatline.schemas.topic.Topics;
 import io.flatline.streams.alarm.DeviceAlarms;
 import io.flatline.streams.compare.BoardMonitor;
 import io.flatline.streams.config.ModelConfig;
+import io.flatline.streams.infer.FleetModels;
 import io.flatline.streams.infer.ReferenceModel;
 import io.flatline.schemas.serde.FlatlineSerdes;
 import org.apache.kafka.common.serialization.Serde;
@@ -25,10 +26,12 @@ import org.apache.kafka.streams.state.Stores;
  * each device's health.
  *
  * <pre>
- *   sensor-readings ─▶ infer ─┬─────────────────────────▶ write ─▶ predictions
- *                             └─▶ monitor ─▶ write ─▶ board-comparisons, alerts, device-health
- *   board-inferences ─────────────▲
+ *   sensor-readings ──▶ infer ─┬─────────────────────────▶ write ─▶ predictions
+ *   board-inferences ───▲      └─▶ monitor ─▶ write ─▶ board-comparisons, alerts, device-health
  * </pre>
+ *
+ * A board's inferences pass through {@code infer}, which moves a device to the model its board reports before the
+ * monitor compares the report ({@link InferenceProcessor}).
  *
  * Written with the Processor API: every node a record passes costs Kafka Streams' per-node work, and the DSL's
  * split by type, casts and merges put seven between a reading and its prediction's topic; here there are two.
@@ -44,21 +47,21 @@ public final class FlatlineTopology {
     static final String WRITE = "write";
 
     private final Topics topics;
+    private final FleetModels models;
     private final ModelConfig config;
-    private final ReferenceModel model;
     private final PipelineCounters counters;
     private final Period period;
 
+    /** A fleet of one model. */
     public FlatlineTopology(Topics topics, ModelConfig config, ReferenceModel model, PipelineCounters counters) {
-        this(topics, config, model, counters, Period.ALL);
+        this(topics, FleetModels.of(config, model), counters, Period.ALL);
     }
 
     /** @param period what a replay of a past period writes; the live application's is {@link Period#ALL} */
-    public FlatlineTopology(Topics topics, ModelConfig config, ReferenceModel model, PipelineCounters counters,
-                            Period period) {
+    public FlatlineTopology(Topics topics, FleetModels models, PipelineCounters counters, Period period) {
         this.topics = topics;
-        this.config = config;
-        this.model = model;
+        this.models = models;
+        this.config = models.config();
         this.counters = counters;
         this.period = period;
     }
@@ -67,8 +70,8 @@ public final class FlatlineTopology {
         Topology topology = new Topology();
         String readings = source(topology, READINGS, topics.sensorReadings());
         String boardInferences = source(topology, BOARD_INFERENCES, topics.boardInferences());
-        topology.addProcessor(INFER, () -> new InferenceProcessor(config, model, counters), readings);
-        topology.addProcessor(MONITOR, this::monitor, INFER, boardInferences);
+        topology.addProcessor(INFER, () -> new InferenceProcessor(models, counters), readings, boardInferences);
+        topology.addProcessor(MONITOR, this::monitor, INFER);
         OutputRouting routing = new OutputRouting(topics);
         if (period.from().isEmpty()) {
             topology.addSink(WRITE, routing, Serdes.String().serializer(), routing, INFER, MONITOR);
@@ -121,8 +124,7 @@ public final class FlatlineTopology {
                 config.comparison().toleranceLsb(), config.comparison().divergenceRun(),
                 config.comparison().summaryWindows(), config.comparison().retentionWindows(),
                 config.comparison().retentionWindows());
-        return new MonitorProcessor(settings, config.alarm(), model.outputs(), config.window().idleEviction(),
-                counters);
+        return new MonitorProcessor(settings, config.alarm(), models, config.window().idleEviction(), counters);
     }
 
     private void addStores(Topology topology) {

@@ -4,8 +4,10 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import io.flatline.schemas.AlertSeverity;
+import io.flatline.schemas.BoardInference;
 import io.flatline.schemas.Diagnosis;
 import io.flatline.schemas.Prediction;
 import io.flatline.schemas.Quality;
@@ -16,10 +18,12 @@ import io.flatline.streams.config.ModelConfig;
 import io.flatline.streams.detect.RunDetector;
 import io.flatline.streams.diagnose.Diagnoser;
 import io.flatline.streams.diagnose.Verdict;
+import io.flatline.streams.infer.FleetModels;
 import io.flatline.streams.infer.ReferenceModel;
 import io.flatline.streams.quantize.InputQuantizer;
 import io.flatline.streams.quantize.LevelCounter;
 import io.flatline.streams.quantize.OutputDequantizer;
+import io.flatline.streams.window.WindowPolicy;
 import io.flatline.streams.window.WindowPolicy.BadQualityPolicy;
 import io.flatline.streams.window.WindowState;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -33,20 +37,21 @@ import org.slf4j.LoggerFactory;
  * Windows each device's readings, runs the reference on every due window, and follows the reference's own
  * outputs for flatlines. Writes {@link Prediction}s, and hands each to the monitor as a {@link ReferenceOutcome}
  * with what the reference's detector made of it.
+ *
+ * <p>Each device runs one of the fleet's models: the one its board last reported, when it is one of them, else the
+ * one the config gives it. The board's inferences pass through here on their way to the monitor, so that a report
+ * of another model moves the device before that report is compared: the device's window and runs start afresh for
+ * the new model, and the monitor is told first ({@link ModelCut}).
  */
-final class InferenceProcessor implements Processor<String, SensorReading, String, Object> {
+final class InferenceProcessor implements Processor<String, Object, String, Object> {
 
     private static final Logger log = LoggerFactory.getLogger(InferenceProcessor.class);
 
+    private final FleetModels models;
     private final ModelConfig config;
-    private final ReferenceModel model;
-    private final InputQuantizer quantizer;
-    private final OutputDequantizer dequantizer;
-    /** By output index: the configured label, or a made-up one where the config has too few. */
-    private final String[] labels;
     private final PipelineCounters counters;
-    /** One per processor, so per task: a task's devices share the engine's buffers, as one thread runs them. */
-    private final ReferenceModel.Runners runners;
+    /** By model id: what this processor runs each model with, made on a model's first use. */
+    private final Map<String, ModelRun> runs = new HashMap<>();
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ReferenceState> store;
     /**
@@ -59,33 +64,63 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
     private IdleDevices idle;
 
     /**
-     * What the processor holds of one device: its state as last read from or written to the store (which, with
-     * its changelog, stays the truth), and what the reference keeps in memory only: the engine's runner and the
-     * level counter both check that a window follows on from the last one before they reuse anything, so they
-     * need no store.
+     * One model as this processor runs it. The runners are one source per processor, so per task: a task's devices
+     * share the engine's buffers, as one thread runs them.
      */
-    private static final class Device {
-        ReferenceState state;
-        final ReferenceModel.Runner runner;
-        final LevelCounter levels;
+    private static final class ModelRun {
+        final FleetModels.Loaded model;
+        final ReferenceModel engine;
+        final WindowPolicy window;
+        final InputQuantizer quantizer;
+        final OutputDequantizer dequantizer;
+        /** By output index: the configured label, or a made-up one where the config has too few. */
+        final String[] labels;
+        final ReferenceModel.Runners runners;
 
-        Device(ReferenceState state, ReferenceModel.Runner runner, LevelCounter levels) {
-            this.state = state;
-            this.runner = runner;
-            this.levels = levels;
+        ModelRun(FleetModels.Loaded model) {
+            this.model = model;
+            this.engine = model.engine();
+            this.window = model.spec().window();
+            this.quantizer = new InputQuantizer(model.spec().normalization(), engine.inputScale(),
+                    engine.inputZeroPoint());
+            this.dequantizer = new OutputDequantizer(engine.outputScale(), engine.outputZeroPoint());
+            this.labels = new String[engine.outputs()];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = i < model.spec().labels().size() ? model.spec().labels().get(i) : "class-" + i;
+            }
+            this.runners = engine.newRunners();
+        }
+
+        ReferenceState emptyState() {
+            return ReferenceState.empty(engine.timeSteps(), engine.channels(), model.id());
         }
     }
 
-    InferenceProcessor(ModelConfig config, ReferenceModel model, PipelineCounters counters) {
-        this.config = config;
-        this.model = model;
-        this.quantizer = new InputQuantizer(config.normalization(), model.inputScale(), model.inputZeroPoint());
-        this.dequantizer = new OutputDequantizer(model.outputScale(), model.outputZeroPoint());
-        this.labels = new String[model.outputs()];
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = i < config.labels().size() ? config.labels().get(i) : "class-" + i;
+    /**
+     * What the processor holds of one device: its state as last read from or written to the store (which, with
+     * its changelog, stays the truth), its model, and what the reference keeps in memory only: the engine's runner
+     * and the level counter both check that a window follows on from the last one before they reuse anything, so
+     * they need no store.
+     */
+    private static final class Device {
+        ReferenceState state;
+        final ModelRun run;
+        final ReferenceModel.Runner runner;
+        final LevelCounter levels;
+        /** The id of a model the board reported that the application does not run, once warned about. */
+        String unknownReported;
+
+        Device(ReferenceState state, ModelRun run) {
+            this.state = state;
+            this.run = run;
+            this.runner = run.runners.newRunner();
+            this.levels = new LevelCounter(run.engine.channels());
         }
-        this.runners = model.newRunners();
+    }
+
+    InferenceProcessor(FleetModels models, PipelineCounters counters) {
+        this.models = models;
+        this.config = models.config();
         this.counters = counters;
     }
 
@@ -110,7 +145,7 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
      * A tombstone for the device: its window and the reference's run leave the store and the heap, and the
      * monitor is told to let go of the rest. A later reading starts the device afresh.
      */
-    private void retire(Record<String, SensorReading> tombstone) {
+    private void retire(Record<String, Object> tombstone) {
         String device = tombstone.key();
         if (device == null) {
             counters.malformed.incrementAndGet();
@@ -126,15 +161,50 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
         context.forward(tombstone, FlatlineTopology.MONITOR);
     }
 
+    private ModelRun run(FleetModels.Loaded model) {
+        return runs.computeIfAbsent(model.id(), id -> new ModelRun(model));
+    }
+
+    /**
+     * The device as held, read from the store on its first record. Its window's model is the one it was built for;
+     * state from before models were named here was built for the configured one.
+     */
     private Device device(String id) {
         Device device = devices.get(id);
         if (device == null) {
             ReferenceState stored = store.get(id);
-            device = new Device(stored != null ? stored : ReferenceState.empty(model.timeSteps(), model.channels()),
-                    runners.newRunner(), new LevelCounter(model.channels()));
+            FleetModels.Loaded model = stored == null ? null : models.byId(stored.model()).orElse(null);
+            if (model == null) {
+                model = models.configuredFor(id);
+                stored = stored == null || stored.model() != null ? null : stored.withModel(model.id());
+            }
+            ModelRun run = run(model);
+            device = new Device(stored != null ? stored : run.emptyState(), run);
             devices.put(id, device);
         }
         return device;
+    }
+
+    /** The model the device is to run now: the one its board reported, when it is one of the fleet's. */
+    private FleetModels.Loaded target(String id, ReferenceState state) {
+        return models.byId(state.reported()).orElseGet(() -> models.configuredFor(id));
+    }
+
+    /**
+     * Moves the device to {@code to}: its window and the reference's run start afresh, and the monitor is told
+     * before anything of the new model reaches it. Returns the device as now held.
+     */
+    private Device cut(Record<String, ?> record, String id, Device held, FleetModels.Loaded to, String reason) {
+        ModelRun run = run(to);
+        Device moved = new Device(held.state.cutTo(to.id(), run.engine.timeSteps(), run.engine.channels()), run);
+        store.put(id, moved.state);
+        devices.put(id, moved);
+        counters.modelCuts.incrementAndGet();
+        log.info("Device {} moves from model {} to {} ({}): its window, runs and comparison start afresh", id,
+                held.run.model.name(), to.name(), reason);
+        context.forward(record.withKey(id).withValue(new ModelCut(held.state.model(), to.id(), reason)),
+                FlatlineTopology.MONITOR);
+        return moved;
     }
 
     private void save(String id, Device device, ReferenceState next) {
@@ -143,32 +213,73 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
     }
 
     @Override
-    public void process(Record<String, SensorReading> record) {
-        SensorReading reading = record.value();
-        if (reading == null) {
+    public void process(Record<String, Object> record) {
+        Object value = record.value();
+        if (value instanceof SensorReading reading) {
+            process(record, reading);
+        } else if (value instanceof BoardInference report) {
+            process(record, report);
+        } else {
             retire(record);
-            return;
         }
+    }
+
+    /**
+     * A board's report: when it names one of the fleet's models other than the device's, the device moves to it
+     * first. Then it goes on to the monitor.
+     */
+    private void process(Record<String, Object> record, BoardInference report) {
+        String id = record.key() != null ? record.key() : report.getDeviceId();
+        String reported = report.getModelId();
+        if (reported != null) {
+            Device held = device(id);
+            long seq = report.getWindowEndSeq() == null ? Long.MAX_VALUE : report.getWindowEndSeq();
+            Optional<FleetModels.Loaded> model = models.byId(reported);
+            if (model.isEmpty()) {
+                counters.unknownModelReports.incrementAndGet();
+                if (!reported.equals(held.unknownReported)) {
+                    held.unknownReported = reported;
+                    log.warn("The board of {} reports model {}, which this application does not run: its reports are"
+                            + " not compared until it runs one of {}", id, reported,
+                            models.all().stream().map(m -> m.name() + " (" + m.id().substring(0, 12) + ")").toList());
+                }
+            } else if (!reported.equals(held.state.reported()) && seq > held.state.reportedSince()) {
+                held.state = held.state.withReported(reported, seq);
+                store.put(id, held.state);
+                if (!reported.equals(held.state.model())) {
+                    cut(record, id, held, model.get(), "its board reports it");
+                }
+            }
+        }
+        context.forward(record, FlatlineTopology.MONITOR);
+    }
+
+    private void process(Record<String, Object> record, SensorReading reading) {
         String device = record.key() != null ? record.key() : reading.getDeviceId();
         idle.seen(device, record.timestamp());
         Device held = device(device);
+        FleetModels.Loaded target = target(device, held.state);
+        if (!target.id().equals(held.state.model())) {
+            held = cut(record, device, held, target, "the config assigns it");
+        }
+        ModelRun run = held.run;
         ReferenceState stored = held.state;
         WindowState state = stored.window();
-        if (reading.getQuality() != Quality.GOOD && !usable(reading)) {
+        if (reading.getQuality() != Quality.GOOD && !usable(run, reading)) {
             counters.badQuality.incrementAndGet();
-            if (config.window().onBadQuality() == BadQualityPolicy.RESET) {
+            if (run.window.onBadQuality() == BadQualityPolicy.RESET) {
                 save(device, held, stored.withWindow(state.reset()));
             }
             return;
         }
-        if (reading.getValues().size() != model.channels()) {
+        if (reading.getValues().size() != run.engine.channels()) {
             counters.malformed.incrementAndGet();
             log.warn("Reading {} of {} has {} values, the model takes {} channels; dropped", reading.getSeq(), device,
-                    reading.getValues().size(), model.channels());
+                    reading.getValues().size(), run.engine.channels());
             return;
         }
         WindowState.Step step = state.accept(reading.getSeq(), reading.getTimestamp().toEpochMilli(),
-                quantizer.quantizeRow(reading.getValues()), config.window());
+                run.quantizer.quantizeRow(reading.getValues()), run.window);
         switch (step.outcome()) {
             case DUPLICATE -> {
                 counters.duplicates.incrementAndGet();
@@ -187,21 +298,22 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
             return;
         }
         Prediction prediction = predict(device, held, next);
-        RunDetector.Result run = followReference(next, prediction);
+        RunDetector.Result reference = followReference(next, prediction);
         // The state first, the outputs once it is certain: a reading that fails before this line leaves neither.
-        save(device, held, next.withRun(run.state()));
+        save(device, held, next.withRun(reference.state()));
         // Keyed once: every Record copy copies its headers, and a reading with a key is the common case.
-        Record<String, SensorReading> in = record.key() != null ? record : record.withKey(device);
+        Record<String, Object> in = record.key() != null ? record : record.withKey(device);
         context.forward(in.withValue(prediction), FlatlineTopology.WRITE);
         byte[] window = next.window().window();
         context.forward(in.withValue(new ReferenceOutcome(prediction,
-                run.stuck().because(() -> saturation(run.stuck(), state, window)),
-                run.stale().because(() -> Diagnoser.staleReadings(run.stale().runLength())))),
+                reference.stuck().because(() -> saturation(run, reference.stuck(), state, window)),
+                reference.stale().because(() -> Diagnoser.staleReadings(reference.stale().runLength())))),
                 FlatlineTopology.MONITOR);
     }
 
-    private boolean usable(SensorReading reading) {
-        return config.window().onBadQuality() == BadQualityPolicy.USE && reading.getValues().size() == model.channels();
+    private static boolean usable(ModelRun run, SensorReading reading) {
+        return run.window.onBadQuality() == BadQualityPolicy.USE
+                && reading.getValues().size() == run.engine.channels();
     }
 
     /** Runs the reference on the device's full window: the prediction, not yet judged by the detector. */
@@ -209,14 +321,15 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
         WindowState state = current.window();
         byte[] window = state.window();
         boolean slid = state.appended() > state.size();
-        int newRows = slid ? config.window().stride() : -1;
+        ModelRun run = held.run;
+        int newRows = slid ? run.window.stride() : -1;
         byte[] netOut = held.runner.run(window, newRows);
         long crc = InputQuantizer.crc32(window);
         Instant at = Instant.ofEpochMilli(state.lastTimestamp());
         // The constructor, not Avro's builder: the builder validates and copies every field, a visible share of
         // the thread at one prediction per reading. Every field is set here, so there is nothing to validate.
-        Prediction prediction = new Prediction(device, state.lastSeq(), at, model.modelId(), crc,
-                ByteBuffer.wrap(netOut), dequantizer.view(netOut), labels[OutputComparison.top1(netOut)],
+        Prediction prediction = new Prediction(device, state.lastSeq(), at, run.model.id(), crc,
+                ByteBuffer.wrap(netOut), run.dequantizer.view(netOut), run.labels[OutputComparison.top1(netOut)],
                 held.levels.levels(window, newRows));
         counters.predictions.incrementAndGet();
         return prediction;
@@ -233,7 +346,7 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
     }
 
     /** Why the reference's output flatlined: the model, traced layer by layer over the last two windows. */
-    private Verdict saturation(Activity stuck, WindowState previous, byte[] window) {
+    private Verdict saturation(ModelRun run, Activity stuck, WindowState previous, byte[] window) {
         String what = stuck.severity() == AlertSeverity.FAIL
                 ? "the reference itself gave this output for " + stuck.runLength() + " windows over "
                 + stuck.distinctInputs() + " different inputs; "
@@ -241,6 +354,6 @@ final class InferenceProcessor implements Processor<String, SensorReading, Strin
                 + " value on most of the last " + stuck.runLength() + " windows, over " + stuck.distinctInputs()
                 + " different inputs; ";
         return new Verdict(Diagnosis.MODEL_SATURATION, what
-                + (previous.full() ? model.saturationEvidence(previous.window(), window) : ""));
+                + (previous.full() ? run.engine.saturationEvidence(previous.window(), window) : ""));
     }
 }

@@ -24,6 +24,7 @@ import io.flatline.streams.alarm.DeviceAlarms;
 import io.flatline.streams.compare.AgreementWindow;
 import io.flatline.streams.compare.BoardMonitor;
 import io.flatline.streams.compare.BoardMonitor.Reference;
+import io.flatline.streams.infer.FleetModels;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -50,7 +51,7 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
 
     private final BoardMonitor.Settings settings;
     private final AlarmSettings alarmSettings;
-    private final int outputs;
+    private final FleetModels models;
     private final Duration idleEviction;
     private final PipelineCounters counters;
     private ProcessorContext<String, SpecificRecord> context;
@@ -72,11 +73,11 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
     /** Made afresh in every {@code init}, as {@link HeldValues} are. */
     private IdleDevices idle;
 
-    MonitorProcessor(BoardMonitor.Settings settings, AlarmSettings alarmSettings, int outputs, Duration idleEviction,
-                     PipelineCounters counters) {
+    MonitorProcessor(BoardMonitor.Settings settings, AlarmSettings alarmSettings, FleetModels models,
+                     Duration idleEviction, PipelineCounters counters) {
         this.settings = settings;
         this.alarmSettings = alarmSettings;
-        this.outputs = outputs;
+        this.models = models;
         this.idleEviction = idleEviction;
         this.counters = counters;
     }
@@ -85,7 +86,7 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.referenceWindows = new ReferenceWindows(context.getStateStore(StoreNames.REFERENCE_CHUNKS),
-                settings.retentionWindows(), outputs);
+                settings.retentionWindows(), this::outputsOf);
         this.boards = new HeldValues<>(context.getStateStore(StoreNames.BOARDS));
         this.health = new HeldValues<>(context.getStateStore(StoreNames.HEALTH));
         this.alarms = new HeldValues<>(context.getStateStore(StoreNames.ALARMS));
@@ -188,13 +189,51 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
                 device, chunks);
     }
 
+    /** The id of the model the device's reference runs, as its health says; null before anything of it. */
+    private String modelOf(String device) {
+        DeviceHealth current = health.get(device);
+        return current == null ? null : current.getModelId();
+    }
+
+    /** How many outputs the device's model has: its windows' and its board's. */
+    private int outputsOf(String device) {
+        return models.byId(modelOf(device)).orElseGet(() -> models.configuredFor(device)).engine().outputs();
+    }
+
+    /**
+     * The device moved to another model: every open alarm ends here (the cause it was raised for was the old
+     * model's or its board's), and the board's comparison and the reference windows start afresh.
+     */
+    private void cut(String device, Record<String, Object> in, ModelCut cut) {
+        DeviceAlarms open = alarms.get(device);
+        if (open != null) {
+            for (Alert cleared : open.endAll(device, in.timestamp())) {
+                emit(in, cleared);
+            }
+            alarms.put(device, null);
+        }
+        if (boards.get(device) != null) {
+            boards.put(device, null);
+        }
+        referenceWindows.retire(device);
+        agreementToPublish.remove(device);
+        DeviceHealth before = health.get(device);
+        DeviceHealth after = changed(device, in.timestamp(), before, h -> h.setModelId(cut.to()).setOpenAlerts(List.of())
+                .setDiagnosis(null).setEpisodes(List.of()).setLabel(null).setComparedWindows(0).setExactMatchRate(null)
+                .setTop1AgreementRate(null).setMaxAbsDiffLsb(null));
+        health.put(device, after);
+        emit(in, after);
+    }
+
     private void emit(Record<String, Object> in, SpecificRecord value) {
         emitted.add(in.withValue(value));
     }
 
     private void handle(String device, Record<String, Object> record) {
         Object value = record.value();
-        if (value instanceof ReferenceOutcome outcome) {
+        if (value instanceof ModelCut cut) {
+            cut(device, record, cut);
+        } else if (value instanceof ReferenceOutcome outcome) {
             Prediction prediction = outcome.prediction();
             progress(device, record, prediction);
             long seq = prediction.getWindowEndSeq();
@@ -210,12 +249,18 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
                         references.newestSeq());
             }
         } else if (value instanceof BoardInference inference) {
+            String model = modelOf(device);
+            if (inference.getModelId() != null && model != null && !inference.getModelId().equals(model)) {
+                // A late report of the model the device ran before its cut, or one of a model not run here.
+                counters.otherModelReports.incrementAndGet();
+                return;
+            }
             BoardMonitor.State board = boards.get(device);
             if (board == null) {
                 referenceWindows.keepDurably(device);
             }
             BoardMonitor.State current = board != null ? board
-                    : BoardMonitor.State.initial(settings.summaryWindows(), outputs);
+                    : BoardMonitor.State.initial(settings.summaryWindows(), outputsOf(device));
             RecentReferences references = referenceWindows.of(device);
             settle(device, record, board, BoardMonitor.onBoardInference(device, current, inference, references,
                     settings), references.newestSeq());
@@ -231,7 +276,9 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
         }
         boards.put(device, outcome.state());
         joinMisses += outcome.state().joinMisses() - (before == null ? 0 : before.joinMisses());
+        String model = modelOf(device);
         for (BoardComparison comparison : outcome.comparisons()) {
+            comparison.setModelId(model);
             emit(in, comparison);
         }
         for (BoardMonitor.Signal signal : outcome.signals()) {
@@ -285,11 +332,12 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
         DeviceHealth before = health.get(device);
         long seq = prediction.getWindowEndSeq();
         if (before != null && heartbeat(before.getLastSeq()) == heartbeat(seq)
-                && prediction.getLabel().equals(before.getLabel())) {
+                && prediction.getLabel().equals(before.getLabel())
+                && prediction.getModelId().equals(before.getModelId())) {
             return;
         }
         DeviceHealth after = changed(device, prediction.getTimestamp().toEpochMilli(), before,
-                h -> h.setLastSeq(seq).setLabel(prediction.getLabel()));
+                h -> h.setLastSeq(seq).setLabel(prediction.getLabel()).setModelId(prediction.getModelId()));
         health.put(device, after);
         emit(in, after);
     }
@@ -344,6 +392,7 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
                 || !Objects.equals(before.getLabel(), after.getLabel())
                 || !before.getOpenAlerts().equals(after.getOpenAlerts())
                 || !Objects.equals(before.getDiagnosis(), after.getDiagnosis())
+                || !Objects.equals(before.getModelId(), after.getModelId())
                 || !before.getEpisodes().equals(after.getEpisodes());
     }
 

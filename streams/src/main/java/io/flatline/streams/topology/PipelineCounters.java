@@ -22,6 +22,12 @@ public final class PipelineCounters {
     final AtomicLong evicted = new AtomicLong();
     /** Devices retired by a tombstone in the readings topic, their state deleted. */
     final AtomicLong retired = new AtomicLong();
+    /** Devices moved to another model: by their board's report, or by the config. */
+    final AtomicLong modelCuts = new AtomicLong();
+    /** Board reports naming a model the application does not run: not compared. */
+    final AtomicLong unknownModelReports = new AtomicLong();
+    /** Board reports of another model than the device's reference runs (late ones of a previous model): not compared. */
+    final AtomicLong otherModelReports = new AtomicLong();
 
     /** Every counter by its metric name. */
     public Map<String, Long> snapshot() {
@@ -38,6 +44,9 @@ public final class PipelineCounters {
         out.put("records_failed", failed.get());
         out.put("devices_evicted_idle", evicted.get());
         out.put("devices_retired", retired.get());
+        out.put("device_model_changes", modelCuts.get());
+        out.put("board_reports_unknown_model", unknownModelReports.get());
+        out.put("board_reports_other_model", otherModelReports.get());
         return out;
     }
 }

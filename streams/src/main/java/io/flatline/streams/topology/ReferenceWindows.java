@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeSet;
+import java.util.function.ToIntFunction;
 
 import io.flatline.streams.compare.BoardMonitor.Reference;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -33,7 +34,7 @@ final class ReferenceWindows {
 
     private final KeyValueStore<String, List<Reference>> chunks;
     private final int retention;
-    private final int outputs;
+    private final ToIntFunction<String> outputsOf;
     private final Map<String, Device> devices = new HashMap<>();
     /** The current record's chunk writes, by key; null deletes. */
     private final Map<String, List<Reference>> unsaved = new LinkedHashMap<>();
@@ -72,10 +73,11 @@ final class ReferenceWindows {
         }
     }
 
-    ReferenceWindows(KeyValueStore<String, List<Reference>> chunks, int retention, int outputs) {
+    /** @param outputsOf how many outputs a device's model has */
+    ReferenceWindows(KeyValueStore<String, List<Reference>> chunks, int retention, ToIntFunction<String> outputsOf) {
         this.chunks = chunks;
         this.retention = retention;
-        this.outputs = outputs;
+        this.outputsOf = outputsOf;
     }
 
     /** The device's windows within the retention. */
@@ -162,6 +164,7 @@ final class ReferenceWindows {
      * than the model has (stored before the model changed) are left out, and their chunks rewritten without them.
      */
     private Device readBack(String device) {
+        int outputs = outputsOf.applyAsInt(device);
         Device d = new Device(new RecentReferences(retention, outputs));
         Map<Long, List<Reference>> rewrite = new HashMap<>();
         try (KeyValueIterator<String, List<Reference>> stored = storedChunks(device)) {

@@ -25,8 +25,11 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 final class StoreSerdes {
 
-    /** Version 2: the reference detector's run carries its near-flatline window; alarms moved to their own store. */
-    private static final byte VERSION = 2;
+    /**
+     * Version 2: the reference detector's run carries its near-flatline window; alarms moved to their own store.
+     * Version 3: the reference state names the model of its window and the one the board reported.
+     */
+    private static final byte VERSION = 3;
 
     private StoreSerdes() {
     }
@@ -72,18 +75,26 @@ final class StoreSerdes {
                 out.writeFloat(v);
             }
             out.writeInt(r.steadyReadings());
+            optionalString(out, r.model());
+            optionalString(out, r.reported());
+            out.writeLong(r.reportedSince());
         }, (in, version) -> {
             WindowState window = WindowState.readFrom(in, in.readInt());
             if (version < 2) {
                 // A version-1 run had no near-flatline window and its alarms lived here: the detector starts afresh.
-                return new ReferenceState(window, null, new float[0], 0);
+                return new ReferenceState(window, null, new float[0], 0, null, null, -1);
             }
             RunState run = in.readBoolean() ? readRun(in) : null;
             float[] values = new float[in.readUnsignedShort()];
             for (int i = 0; i < values.length; i++) {
                 values[i] = in.readFloat();
             }
-            return new ReferenceState(window, run, values, in.readInt());
+            int steady = in.readInt();
+            if (version < 3) {
+                return new ReferenceState(window, run, values, steady, null, null, -1);
+            }
+            return new ReferenceState(window, run, values, steady, optionalString(in), optionalString(in),
+                    in.readLong());
         });
     }
 
@@ -192,6 +203,17 @@ final class StoreSerdes {
         byte[] toByteArray() {
             return Arrays.copyOf(buffer, size);
         }
+    }
+
+    private static void optionalString(DataOutputStream out, String value) throws IOException {
+        out.writeBoolean(value != null);
+        if (value != null) {
+            out.writeUTF(value);
+        }
+    }
+
+    private static String optionalString(DataInputStream in) throws IOException {
+        return in.readBoolean() ? in.readUTF() : null;
     }
 
     private static void bytes(DataOutputStream out, byte[] value) throws IOException {

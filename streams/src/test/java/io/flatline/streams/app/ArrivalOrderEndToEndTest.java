@@ -394,7 +394,7 @@ class ArrivalOrderEndToEndTest {
         ModelConfig config = ModelConfig.load(fixture.configFile);
         try (FlatlineStreams app = FlatlineStreams.start(new StreamsSettings(fixture.configFile,
                 kafka.bootstrapServers(), fixture.instance(instance), Optional.empty()), config,
-                EngineReferenceModel.load(config))) {
+                EngineReferenceModel.load(config.defaultModel()))) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
                 assertThat(app.stopped()).as("the application stopped").isNotDone();
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(fixture.prefix)

@@ -69,6 +69,6 @@ class LocalStateFromAnotherClusterTest {
     private static FlatlineStreams start(StreamsFixture fixture) throws Exception {
         ModelConfig config = ModelConfig.load(fixture.configFile);
         return FlatlineStreams.start(new StreamsSettings(fixture.configFile, fixture.kafka.bootstrapServers(),
-                fixture.instance("a"), Optional.<InetSocketAddress>empty()), config, EngineReferenceModel.load(config));
+                fixture.instance("a"), Optional.<InetSocketAddress>empty()), config, EngineReferenceModel.load(config.defaultModel()));
     }
 }

@@ -59,7 +59,7 @@ class ProcessingFailureEndToEndTest {
         StreamsSettings settings = new StreamsSettings(fixture.configFile, kafka.bootstrapServers(), props,
                 Optional.empty());
         FlatlineStreams app = FlatlineStreams.start(settings, config,
-                new SaturatedModel(EngineReferenceModel.load(config)));
+                new SaturatedModel(EngineReferenceModel.load(config.defaultModel())));
         closing.add(app);
         app.awaitRunning(Duration.ofSeconds(60));
         Topics topics = settings.topics();

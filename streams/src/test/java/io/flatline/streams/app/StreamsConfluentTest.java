@@ -96,7 +96,7 @@ class StreamsConfluentTest {
         StreamsSettings settings = new StreamsSettings(fixture.configFile, kafka.bootstrapServers(), props,
                 Optional.empty());
         ModelConfig config = ModelConfig.load(fixture.configFile);
-        FlatlineStreams app = FlatlineStreams.start(settings, config, EngineReferenceModel.load(config));
+        FlatlineStreams app = FlatlineStreams.start(settings, config, EngineReferenceModel.load(config.defaultModel()));
         try {
             app.awaitRunning(Duration.ofSeconds(60));
             return app;

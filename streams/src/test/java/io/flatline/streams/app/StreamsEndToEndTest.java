@@ -83,7 +83,7 @@ class StreamsEndToEndTest {
         StreamsSettings settings = new StreamsSettings(configFile, kafka.bootstrapServers(), props,
                 Optional.of(new InetSocketAddress("127.0.0.1", 0)));
         Topics topics = settings.topics();
-        FlatlineStreams app = FlatlineStreams.start(settings, config, EngineReferenceModel.load(config));
+        FlatlineStreams app = FlatlineStreams.start(settings, config, EngineReferenceModel.load(config.defaultModel()));
         closing.add(app);
         app.awaitRunning(Duration.ofSeconds(60));
 

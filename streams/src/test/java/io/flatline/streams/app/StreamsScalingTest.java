@@ -59,7 +59,7 @@ class StreamsScalingTest {
         ModelConfig config = ModelConfig.load(fixture.configFile);
         FlatlineStreams app = FlatlineStreams.start(new StreamsSettings(fixture.configFile,
                 fixture.kafka.bootstrapServers(), properties, Optional.of(new InetSocketAddress("127.0.0.1", 0))),
-                config, EngineReferenceModel.load(config));
+                config, EngineReferenceModel.load(config.defaultModel()));
         closing.add(app);
         return app;
     }

@@ -143,7 +143,7 @@ class PipelineBenchmark {
                   staleRunLength: 20
                 """);
         ModelConfig config = ModelConfig.load(configFile);
-        EngineReferenceModel model = EngineReferenceModel.load(config);
+        EngineReferenceModel model = EngineReferenceModel.load(config.defaultModel());
         double load0 = os.getSystemLoadAverage();
 
         // (1) the input, once

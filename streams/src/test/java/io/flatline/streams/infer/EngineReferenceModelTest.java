@@ -32,7 +32,7 @@ class EngineReferenceModelTest {
     @EnumSource(Arithmetic.class)
     void aRunnerGivesTheFullRunsOutputWhateverItIsToldOfTheSlide(Arithmetic arithmetic) throws Exception {
         ModelConfig config = config(arithmetic.cliName(), 50, "[a, b, c, d, e]");
-        EngineReferenceModel reference = EngineReferenceModel.load(config);
+        EngineReferenceModel reference = EngineReferenceModel.load(config.defaultModel());
         Model model = Model.load(config.modelFile());
         ReferenceModel.Runner runner = reference.newRunners().newRunner();
         Random random = new Random(11);
@@ -55,15 +55,15 @@ class EngineReferenceModelTest {
 
     @Test
     void refusesAModelThatDoesNotFitTheConfig() throws Exception {
-        assertThatThrownBy(() -> EngineReferenceModel.load(config("litert", 40, "[a, b, c, d, e]")))
+        assertThatThrownBy(() -> EngineReferenceModel.load(config("litert", 40, "[a, b, c, d, e]").defaultModel()))
                 .hasMessageContaining("window.size is 40 but the model seed.tflite takes windows of 50 time steps");
-        assertThatThrownBy(() -> EngineReferenceModel.load(config("litert", 50, "[a, b]")))
+        assertThatThrownBy(() -> EngineReferenceModel.load(config("litert", 50, "[a, b]").defaultModel()))
                 .hasMessageContaining("model.labels names 2 classes but the model seed.tflite has 5 outputs");
     }
 
     @Test
     void namesTheLayerWhereTheDifferenceBetweenTwoWindowsDies() throws Exception {
-        EngineReferenceModel reference = EngineReferenceModel.load(config("litert", 50, "[a, b, c, d, e]"));
+        EngineReferenceModel reference = EngineReferenceModel.load(config("litert", 50, "[a, b, c, d, e]").defaultModel());
         byte[] window = new byte[500];
         Arrays.fill(window, (byte) -6);
         byte[] other = window.clone();

@@ -28,6 +28,7 @@ import io.flatline.schemas.topic.Topics;
 import io.flatline.streams.alarm.AlarmSettings;
 import io.flatline.streams.app.StreamsSettings;
 import io.flatline.streams.config.ModelConfig;
+import io.flatline.streams.config.ModelSpec;
 import io.flatline.streams.detect.RunDetector;
 import io.flatline.streams.quantize.Normalization;
 import io.flatline.streams.topology.ComparedWindows.Compared;
@@ -113,11 +114,9 @@ class ArrivalOrderTopologyTest {
     }
 
     private ModelConfig config() {
-        return new ModelConfig(Path.of("test.tflite"), Arithmetic.LITERT, List.of("a", "b", "c"),
-                new Normalization.None(), new WindowPolicy(SIZE, 1, WindowPolicy.GapPolicy.RESET,
-                WindowPolicy.BadQualityPolicy.SKIP),
-                new RunDetector.Settings(20, 10, 20), new ModelConfig.Comparison(1, 5, 500, 200),
-                AlarmSettings.DEFAULT);
+        return ModelConfig.single(ModelSpec.single(Path.of("test.tflite"), Arithmetic.LITERT, List.of("a", "b", "c"), new Normalization.None(), new WindowPolicy(SIZE, 1, WindowPolicy.GapPolicy.RESET,
+                WindowPolicy.BadQualityPolicy.SKIP)),
+                new RunDetector.Settings(20, 10, 20), new ModelConfig.Comparison(1, 5, 500, 200), AlarmSettings.DEFAULT);
     }
 
     private TopologyTestDriver driver(String name, PipelineCounters counters) {

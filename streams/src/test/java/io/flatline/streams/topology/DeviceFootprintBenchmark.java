@@ -107,7 +107,7 @@ class DeviceFootprintBenchmark {
                 .streamsProperties();
         props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
         try (TopologyTestDriver driver = new TopologyTestDriver(new FlatlineTopology(topics, config,
-                EngineReferenceModel.load(config), new PipelineCounters()).build(), props)) {
+                EngineReferenceModel.load(config.defaultModel()), new PipelineCounters()).build(), props)) {
             Topic<String, SensorReading> in = topics.sensorReadings();
             TestInputTopic<String, SensorReading> input = driver.createInputTopic(in.name(), in.keySerializer(),
                     in.valueSerializer());

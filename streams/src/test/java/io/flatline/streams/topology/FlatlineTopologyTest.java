@@ -26,6 +26,7 @@ import io.flatline.streams.alarm.AlarmSettings;
 import io.flatline.streams.app.StreamsSettings;
 import io.flatline.streams.compare.BoardMonitor;
 import io.flatline.streams.config.ModelConfig;
+import io.flatline.streams.config.ModelSpec;
 import io.flatline.streams.detect.RunDetector;
 import io.flatline.streams.quantize.InputQuantizer;
 import io.flatline.streams.quantize.Normalization;
@@ -58,11 +59,8 @@ class FlatlineTopologyTest {
     private WindowSumModel model;
 
     private void start(int stride, WindowPolicy.GapPolicy gap, boolean frozenModel) {
-        ModelConfig config = new ModelConfig(Path.of("test.tflite"), io.flatline.model.arith.Arithmetic.LITERT,
-                List.of("a", "b"), new Normalization.None(),
-                new WindowPolicy(SIZE, stride, gap, WindowPolicy.BadQualityPolicy.SKIP),
-                new RunDetector.Settings(5, 3, 5), new ModelConfig.Comparison(1, 3, 100, 50),
-                new AlarmSettings(4, Duration.ZERO));
+        ModelConfig config = ModelConfig.single(ModelSpec.single(Path.of("test.tflite"), io.flatline.model.arith.Arithmetic.LITERT, List.of("a", "b"), new Normalization.None(), new WindowPolicy(SIZE, stride, gap, WindowPolicy.BadQualityPolicy.SKIP)),
+                new RunDetector.Settings(5, 3, 5), new ModelConfig.Comparison(1, 3, 100, 50), new AlarmSettings(4, Duration.ZERO));
         counters = new PipelineCounters();
         Properties props = new StreamsSettings(Path.of("flatline.yaml"), "unused:9092", java.util.Map.of(),
                 java.util.Optional.empty()).streamsProperties();

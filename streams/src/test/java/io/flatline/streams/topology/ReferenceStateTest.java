@@ -12,7 +12,7 @@ class ReferenceStateTest {
     @Test
     void countsTheReadingsInARowWithExactlyTheSameRawValues() {
         WindowState window = WindowState.empty(3, 2);
-        ReferenceState s = ReferenceState.empty(3, 2).withReading(window, List.of(1f, 2f));
+        ReferenceState s = ReferenceState.empty(3, 2, "m").withReading(window, List.of(1f, 2f));
         assertThat(s.steadyReadings()).isEqualTo(1);
         s = s.withReading(window, List.of(1f, 2f)).withReading(window, List.of(1f, 2f));
         assertThat(s.steadyReadings()).isEqualTo(3);
@@ -24,7 +24,7 @@ class ReferenceStateTest {
     @Test
     void aNaNEqualsItselfSoAFrozenNaNIsSteadyToo() {
         WindowState window = WindowState.empty(3, 1);
-        ReferenceState s = ReferenceState.empty(3, 1).withReading(window, List.of(Float.NaN))
+        ReferenceState s = ReferenceState.empty(3, 1, "m").withReading(window, List.of(Float.NaN))
                 .withReading(window, List.of(Float.NaN));
         assertThat(s.steadyReadings()).isEqualTo(2);
     }

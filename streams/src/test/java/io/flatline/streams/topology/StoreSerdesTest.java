@@ -50,9 +50,9 @@ class StoreSerdesTest {
             window = window.accept(seq, 1000L * seq, new byte[] {(byte) seq, (byte) -seq}, new WindowPolicy(3, 1,
                     WindowPolicy.GapPolicy.RESET, WindowPolicy.BadQualityPolicy.SKIP)).state();
         }
-        ReferenceState state = new ReferenceState(window, run(), new float[] {1.5f, -2f}, 7);
+        ReferenceState state = new ReferenceState(window, run(), new float[] {1.5f, -2f}, 7, "model-b", "model-b", 412);
         assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", state))).isEqualTo(state);
-        ReferenceState fresh = ReferenceState.empty(50, 10);
+        ReferenceState fresh = ReferenceState.empty(50, 10, null);
         assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", fresh))).isEqualTo(fresh);
     }
 
@@ -83,9 +83,22 @@ class StoreSerdesTest {
             + "00000001" + "000c" + "535455434b5f4f5554505554" + "000d" + "424f4152445f52554e54494d45" + "0001" + "65";
 
     @Test
-    void writesVersion2() {
-        ReferenceState state = new ReferenceState(WindowState.empty(2, 2), run(), new float[0], 0);
-        assertThat(StoreSerdes.referenceState().serializer().serialize("t", state)[0]).isEqualTo((byte) 2);
+    void writesVersion3() {
+        ReferenceState state = new ReferenceState(WindowState.empty(2, 2), run(), new float[0], 0, "model-a", null, -1);
+        assertThat(StoreSerdes.referenceState().serializer().serialize("t", state)[0]).isEqualTo((byte) 3);
+    }
+
+    /**
+     * Version 2 ends where version 3 starts naming models (two absent names and a seq, 10 bytes): its window and
+     * run are kept, and its model is the device's configured one (null here).
+     */
+    @Test
+    void readsTheVersion2LayoutWithoutModels() {
+        ReferenceState state = new ReferenceState(WindowState.empty(2, 2), run(), new float[] {3f}, 4, null, null, -1);
+        byte[] v3 = StoreSerdes.referenceState().serializer().serialize("t", state);
+        byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - 10);
+        v2[0] = 2;
+        assertThat(StoreSerdes.referenceState().deserializer().deserialize("t", v2)).isEqualTo(state);
     }
 
     /**
@@ -106,6 +119,6 @@ class StoreSerdesTest {
     @Test
     void refusesBytesOfAnotherLayout() {
         assertThatThrownBy(() -> StoreSerdes.referenceChunk().deserializer().deserialize("t", new byte[] {9, 1, 2}))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("Not a version 1-2 reference chunk");
+                .isInstanceOf(SerializationException.class).hasMessageContaining("Not a version 1-3 reference chunk");
     }
 }

@@ -23,6 +23,7 @@ import io.flatline.schemas.topic.Topics;
 import io.flatline.streams.alarm.AlarmSettings;
 import io.flatline.streams.app.StreamsSettings;
 import io.flatline.streams.config.ModelConfig;
+import io.flatline.streams.config.ModelSpec;
 import io.flatline.streams.detect.RunDetector;
 import io.flatline.streams.quantize.Normalization;
 import io.flatline.streams.window.WindowPolicy;
@@ -66,11 +67,9 @@ final class TopologyRig implements AutoCloseable {
     }
 
     TopologyRig(Path stateDir, boolean frozenModel, Duration idleEviction) {
-        ModelConfig config = new ModelConfig(Path.of("test.tflite"), Arithmetic.LITERT, List.of("a", "b"),
-                new Normalization.None(), new WindowPolicy(SIZE, 1, WindowPolicy.GapPolicy.RESET,
-                WindowPolicy.BadQualityPolicy.SKIP, idleEviction),
-                new RunDetector.Settings(5, 3, 5), new ModelConfig.Comparison(1, 3, 100, 50),
-                new AlarmSettings(4, Duration.ZERO));
+        ModelConfig config = ModelConfig.single(ModelSpec.single(Path.of("test.tflite"), Arithmetic.LITERT, List.of("a", "b"), new Normalization.None(), new WindowPolicy(SIZE, 1, WindowPolicy.GapPolicy.RESET,
+                WindowPolicy.BadQualityPolicy.SKIP, idleEviction)),
+                new RunDetector.Settings(5, 3, 5), new ModelConfig.Comparison(1, 3, 100, 50), new AlarmSettings(4, Duration.ZERO));
         Properties props = new StreamsSettings(Path.of("flatline.yaml"), "unused:9092",
                 Map.of(StreamsSettings.DEAD_LETTER_TOPIC, DEAD_LETTERS), Optional.empty()).streamsProperties();
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

@@ -1,0 +1,13 @@
+package io.flatline.streams.topology;
+
+/**
+ * A device moved to another model: its window, its runs and its comparison start afresh, and no alarm spans the
+ * cut. The inference processor hands it to the monitor before anything of the new model; passed in memory from one
+ * processor to the next, never serialized.
+ *
+ * @param from   the id of the model the device ran until now
+ * @param to     the id of the model it runs from now on
+ * @param reason what moved it: the board's report of another model, or the config's assignment
+ */
+record ModelCut(String from, String to, String reason) {
+}
