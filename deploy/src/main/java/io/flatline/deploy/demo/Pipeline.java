@@ -15,7 +15,7 @@ import io.flatline.schemas.topic.Topics;
 import io.flatline.streams.app.FlatlineStreams;
 import io.flatline.streams.app.StreamsSettings;
 import io.flatline.streams.config.ModelConfig;
-import io.flatline.streams.infer.EngineReferenceModel;
+import io.flatline.streams.infer.FleetModels;
 
 /**
  * One fleet's pipeline, as a plant would deploy it: ingest polling its boards into its topics, and a streams
@@ -39,7 +39,7 @@ record Pipeline(String name, StreamsSettings settings, IngestService ingest, Kaf
         ModelConfig config = ModelConfig.load(modelConfig);
         StreamsSettings settings = new StreamsSettings(modelConfig, bootstrap, props, http);
         // Streams first: it creates the topics that ingest then writes to.
-        FlatlineStreams streams = FlatlineStreams.start(settings, config, EngineReferenceModel.load(config.defaultModel()));
+        FlatlineStreams streams = FlatlineStreams.start(settings, FleetModels.load(config));
         Map<String, String> sinkProps = new HashMap<>(topicNames);
         sinkProps.put("bootstrap.servers", bootstrap);
         sinkProps.put("client.id", "flatline-demo-ingest-" + name);

@@ -20,7 +20,8 @@ import io.flatline.schemas.topic.Topics;
 import io.flatline.streams.app.FlatlineStreams;
 import io.flatline.streams.app.StreamsSettings;
 import io.flatline.streams.config.ModelConfig;
-import io.flatline.streams.infer.EngineReferenceModel;
+import io.flatline.streams.config.ModelSpec;
+import io.flatline.streams.infer.FleetModels;
 import io.flatline.streams.topology.Period;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -111,7 +112,7 @@ public final class Replay {
             admin.alterConsumerGroupOffsets(request.applicationId(), starts).all().get(30, TimeUnit.SECONDS);
         }
 
-        try (FlatlineStreams app = FlatlineStreams.start(settings, config, EngineReferenceModel.load(config.defaultModel()));
+        try (FlatlineStreams app = FlatlineStreams.start(settings, FleetModels.load(config));
              Admin admin = Admin.create(adminProperties(request))) {
             Map<TopicPartition, Long> committed = plan.start();
             long lastDone = -1;
@@ -233,8 +234,9 @@ public final class Replay {
     }
 
     private static ModelConfig withModel(ModelConfig config, Path model) {
-        return new ModelConfig(model.toAbsolutePath(), config.kernels(), config.labels(), config.normalization(),
-                config.window(), config.detector(), config.comparison(), config.alarm());
+        ModelSpec d = config.defaultModel();
+        return config.withModel(new ModelSpec(d.name(), d.section(), model.toAbsolutePath(), d.kernels(), d.labels(),
+                d.normalization(), d.window()));
     }
 
     private static Map<String, Object> adminProperties(Request request) {

@@ -156,4 +156,80 @@ class ModelConfigTest {
         assertThatThrownBy(() -> ModelConfig.load(file)).isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining(file + ":3: not valid YAML");
     }
+
+    @Test
+    void readsSeveralModelsAndWhichDeviceRunsWhich() throws Exception {
+        Files.write(dir.resolve("v2.tflite"), new byte[] {2});
+        Path file = write("""
+                models:
+                  v1:
+                    file: model.tflite
+                    labels: [a, b]
+                  v2:
+                    file: v2.tflite
+                    kernels: tflm
+                    labels: [a, b, c]
+                    normalization: {method: minmax, min: [0], max: [10]}
+                    window: {size: 30}
+                assign:
+                  default: v1
+                  devices:
+                    press-07: v2
+                  patterns:
+                    "line2-*": v2
+                    "line?-9": v1
+                window:
+                  stride: 2
+                """);
+        ModelConfig config = ModelConfig.load(file);
+        assertThat(config.models()).extracting(ModelSpec::name).containsExactly("v1", "v2");
+        assertThat(config.defaultModel().file()).isEqualTo(dir.resolve("model.tflite"));
+        ModelSpec v2 = config.model("v2");
+        assertThat(v2.window().size()).isEqualTo(30);
+        assertThat(v2.window().stride()).as("the top-level stride").isEqualTo(2);
+        assertThat(v2.normalization()).isInstanceOf(Normalization.MinMax.class);
+        assertThat(config.model("v1").normalization()).isInstanceOf(Normalization.None.class);
+        assertThat(config.model("v1").window().size()).isEqualTo(50);
+        DeviceAssignment assign = config.assignment();
+        assertThat(assign.modelFor("press-07")).isEqualTo("v2");
+        assertThat(assign.modelFor("line2-9")).as("the first pattern in the file's order").isEqualTo("v2");
+        assertThat(assign.modelFor("line3-9")).isEqualTo("v1");
+        assertThat(assign.modelFor("line3-8")).isEqualTo("v1");
+        assertThat(assign.modelFor("line2")).as("a pattern matches the whole id").isEqualTo("v1");
+    }
+
+    @Test
+    void namesEveryMistakeInTheModelsAndTheirAssignment() throws Exception {
+        Path file = write("""
+                models:
+                  v1:
+                    file: model.tflite
+                    labels: [a]
+                  v2:
+                    file: missing.tflite
+                    labels: [a]
+                    window: {gap: ignore}
+                assign:
+                  devices:
+                    press-07: v3
+                """);
+        assertThatThrownBy(() -> ModelConfig.load(file)).hasMessageContaining("has 4 problems")
+                .hasMessageContaining(file + ":6: models.v2.file: no such file")
+                .hasMessageContaining(file + ":8: models.v2.window.gap: unknown field; expected one of size, stride")
+                .hasMessageContaining(file + ":9: assign.default: is required with more than one model: one of v1, v2")
+                .hasMessageContaining(file + ":11: assign.devices.press-07: names no model ('v3')");
+        Path both = write("""
+                model: {file: model.tflite, labels: [a]}
+                models:
+                  v1: {file: model.tflite, labels: [a]}
+                """);
+        assertThatThrownBy(() -> ModelConfig.load(both)).hasMessageContaining("models")
+                .hasMessageContaining("cannot stand beside 'model'");
+        Path assignAlone = write("""
+                model: {file: model.tflite, labels: [a]}
+                assign: {default: v1}
+                """);
+        assertThatThrownBy(() -> ModelConfig.load(assignAlone)).hasMessageContaining("assign")
+                .hasMessageContaining("needs models named under 'models'");
+    }
 }

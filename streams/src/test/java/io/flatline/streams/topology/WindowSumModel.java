@@ -12,17 +12,24 @@ final class WindowSumModel implements ReferenceModel {
     private final int timeSteps;
     private final int channels;
     private final boolean frozen;
+    private final String id;
     private boolean failEvidence;
 
     WindowSumModel(int timeSteps, int channels, boolean frozen) {
+        this(timeSteps, channels, frozen, "0".repeat(64));
+    }
+
+    /** @param id the model's id, as the SHA-256 of a file would be */
+    WindowSumModel(int timeSteps, int channels, boolean frozen, String id) {
         this.timeSteps = timeSteps;
         this.channels = channels;
         this.frozen = frozen;
+        this.id = id;
     }
 
     @Override
     public String modelId() {
-        return "0".repeat(64);
+        return id;
     }
 
     @Override
