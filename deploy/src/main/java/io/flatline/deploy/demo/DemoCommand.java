@@ -140,10 +140,6 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** ", fleet page on URL" for the main fleet, and the other applications' pages after it. */
     private static String pages(List<String> urls) {
-        if (urls.isEmpty()) {
-            return "";
-        }
-        return ", fleet page on " + urls.get(0) + (urls.size() > 1 ? " (the boards running the saturated model: "
-                + String.join(", ", urls.subList(1, urls.size())) + ")" : "");
+        return urls.isEmpty() ? "" : ", fleet page on " + String.join(", ", urls);
     }
 }

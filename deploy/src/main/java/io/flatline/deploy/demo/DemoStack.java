@@ -49,8 +49,7 @@ public final class DemoStack implements AutoCloseable {
      * @param kafkaPort the broker's client port
      * @param dataDir   where the broker and the state stores live; empty for a temporary directory
      * @param faults    the faulty boards, one per fault; the other boards are healthy
-     * @param http      where the main fleet's HTTP API listens, if anywhere; the boards running the saturated model,
-     *                  another application with its own reference, answer on the next port (any free one for 0)
+     * @param http      where the fleet's HTTP API listens, if anywhere
      */
     public record Options(int kafkaPort, Optional<Path> dataDir, int boards, List<Fault> faults, long seed,
                           Optional<InetSocketAddress> http) {
@@ -111,24 +110,30 @@ public final class DemoStack implements AutoCloseable {
         parts.add(fleet);
         plan.forEach(b -> faults.put(b.id(), b.fault().label()));
 
-        Map<String, Integer> main = new LinkedHashMap<>();
-        Map<String, Integer> saturated = new LinkedHashMap<>();
-        fleet.ports().forEach((id, port) -> (fleet.board(id).spec().fault() == Fault.SATURATED_MODEL ? saturated : main)
-                .put(id, port));
         int outputs = BoardModel.regimeLabels().size();
-        Path configs = work.resolve("models");
-        progress.accept("starting ingest and streams for the fleet (" + main.size() + " boards)");
-        startPipeline("fleet", null, main, outputs, models.model().writeModelConfig(configs, "fleet",
-                BoardModel.regimeLabels()), options.http());
-        if (!saturated.isEmpty()) {
-            progress.accept("starting ingest and streams for the boards running the saturated model ("
-                    + saturated.size() + ")");
-            startPipeline("saturated", "flatline.saturated", saturated, outputs,
-                    models.saturated().writeModelConfig(configs, "saturated", BoardModel.regimeLabels()),
-                    options.http().map(a -> new InetSocketAddress(a.getHostString(), a.getPort() == 0 ? 0 : a.getPort() + 1)));
-        }
+        progress.accept("starting ingest and streams for the fleet (" + plan.size() + " boards, two models)");
+        startPipeline("fleet", null, fleet.ports(), outputs, fleetConfig(work.resolve("models"), models, plan),
+                options.http());
         view = new LiveView(faults, Instant.now());
         startViewer(alertLines);
+    }
+
+    /**
+     * One model config for the whole fleet: the demo model is every board's, the saturated one the boards the plan
+     * flashed with it.
+     */
+    private static Path fleetConfig(Path dir, BoardModel.Defaults models, List<BoardSpec> plan) {
+        List<String> labels = BoardModel.regimeLabels();
+        StringBuilder y = new StringBuilder("# The model config of the simulated fleet: two models, one pipeline\n");
+        y.append("models:\n  fleet:\n").append(models.model().configSection(dir, "fleet", labels, "    "));
+        y.append("  saturated:\n").append(models.saturated().configSection(dir, "saturated", labels, "    "));
+        y.append("assign:\n  default: fleet\n  devices:\n");
+        plan.stream().filter(b -> b.fault() == Fault.SATURATED_MODEL)
+                .forEach(b -> y.append("    ").append(b.id()).append(": saturated\n"));
+        if (plan.stream().noneMatch(b -> b.fault() == Fault.SATURATED_MODEL)) {
+            y.setLength(y.length() - "  devices:\n".length());
+        }
+        return BoardModel.writeConfig(dir, "fleet", y.toString());
     }
 
     private void startPipeline(String name, String topicPrefix, Map<String, Integer> ports, int outputs,

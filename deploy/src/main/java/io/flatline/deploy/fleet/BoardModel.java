@@ -167,30 +167,45 @@ public record BoardModel(String name, byte[] tflite, Normalization normalization
      * written exactly). Returns the config file.
      */
     public Path writeModelConfig(Path dir, String baseName, List<String> labels) {
+        return writeConfig(dir, baseName, "# The model config of simulated boards (" + name + ")\nmodel:\n"
+                + configSection(dir, baseName, labels, "  "));
+    }
+
+    /**
+     * Writes the {@code .tflite} file into {@code dir} and returns this model's fields in a model config (the
+     * file, the kernels, the labels and the normalisation, floats written exactly), each line indented.
+     */
+    public String configSection(Path dir, String baseName, List<String> labels, String indent) {
         StringBuilder y = new StringBuilder();
-        y.append("# The model config of simulated boards (").append(name).append(")\n");
-        y.append("model:\n");
-        y.append("  file: ").append(baseName).append(".tflite\n");
-        y.append("  kernels: ").append(arithmetic.name().toLowerCase(java.util.Locale.ROOT)).append('\n');
-        y.append("  labels: [").append(String.join(", ", labels)).append("]\n");
-        y.append("normalization:\n");
+        y.append(indent).append("file: ").append(baseName).append(".tflite\n");
+        y.append(indent).append("kernels: ").append(arithmetic.name().toLowerCase(java.util.Locale.ROOT)).append('\n');
+        y.append(indent).append("labels: [").append(String.join(", ", labels)).append("]\n");
+        y.append(indent).append("normalization:\n");
         if (normalization instanceof Normalization.ZScore z) {
-            y.append("  method: zscore\n");
-            y.append("  mean: ").append(exact(z.mean())).append('\n');
-            y.append("  std: ").append(exact(z.std())).append('\n');
+            y.append(indent).append("  method: zscore\n");
+            y.append(indent).append("  mean: ").append(exact(z.mean())).append('\n');
+            y.append(indent).append("  std: ").append(exact(z.std())).append('\n');
         } else if (normalization instanceof Normalization.MinMax m) {
-            y.append("  method: minmax\n");
-            y.append("  min: ").append(exact(m.min())).append('\n');
-            y.append("  max: ").append(exact(m.max())).append('\n');
+            y.append(indent).append("  method: minmax\n");
+            y.append(indent).append("  min: ").append(exact(m.min())).append('\n');
+            y.append(indent).append("  max: ").append(exact(m.max())).append('\n');
         } else {
-            y.append("  method: none\n");
+            y.append(indent).append("  method: none\n");
         }
         try {
             Files.createDirectories(dir);
             Files.write(dir.resolve(baseName + ".tflite"), tflite);
-            Path config = dir.resolve(baseName + ".yaml");
-            Files.writeString(config, y.toString());
-            return config;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the model to " + dir, e);
+        }
+        return y.toString();
+    }
+
+    /** Writes {@code yaml} as the model config {@code <baseName>.yaml} in {@code dir}; returns the file. */
+    public static Path writeConfig(Path dir, String baseName, String yaml) {
+        try {
+            Files.createDirectories(dir);
+            return Files.writeString(dir.resolve(baseName + ".yaml"), yaml);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the model config to " + dir, e);
         }

@@ -38,6 +38,8 @@ class DemoTest {
                 Optional.of(new InetSocketAddress("127.0.0.1", 0)));
         List<String> lines = new CopyOnWriteArrayList<>();
         try (DemoStack demo = DemoStack.start(options, lines::add, lines::add)) {
+            assertThat(demo.alertTopics()).as("one pipeline for both models: every alarm in flatline.alerts")
+                    .extracting(Topic::name).containsExactly("flatline.alerts");
             List<Alert> alerts = new CopyOnWriteArrayList<>();
             List<Thread> readers = new ArrayList<>();
             for (Topic<String, Alert> topic : demo.alertTopics()) {

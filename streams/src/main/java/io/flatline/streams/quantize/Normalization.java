@@ -1,5 +1,6 @@
 package io.flatline.streams.quantize;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,6 +19,17 @@ public sealed interface Normalization {
         public ZScore {
             mean = mean.clone();
             std = std.clone();
+        }
+
+        /** Equal when they normalise alike: the same numbers, not the same arrays. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ZScore other && Arrays.equals(mean, other.mean) && Arrays.equals(std, other.std);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(mean) + Arrays.hashCode(std);
         }
 
         public static ZScore of(List<Double> mean, List<Double> std) {
@@ -40,6 +52,17 @@ public sealed interface Normalization {
         public MinMax {
             min = min.clone();
             max = max.clone();
+        }
+
+        /** Equal when they normalise alike: the same numbers, not the same arrays. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof MinMax other && Arrays.equals(min, other.min) && Arrays.equals(max, other.max);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(min) + Arrays.hashCode(max);
         }
 
         public static MinMax of(List<Double> min, List<Double> max) {

@@ -94,6 +94,14 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
         ReferenceState emptyState() {
             return ReferenceState.empty(engine.timeSteps(), engine.channels(), model.id());
         }
+
+        /** Whether both models quantize a device's readings into the same window bytes. */
+        boolean takesTheSameInputAs(ModelRun other) {
+            return engine.timeSteps() == other.engine.timeSteps() && engine.channels() == other.engine.channels()
+                    && Float.compare(engine.inputScale(), other.engine.inputScale()) == 0
+                    && engine.inputZeroPoint() == other.engine.inputZeroPoint()
+                    && model.spec().normalization().equals(other.model.spec().normalization());
+        }
     }
 
     /**
@@ -191,12 +199,15 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
     }
 
     /**
-     * Moves the device to {@code to}: its window and the reference's run start afresh, and the monitor is told
-     * before anything of the new model reaches it. Returns the device as now held.
+     * Moves the device to {@code to}: the reference's run starts afresh, and so does its window unless the new model
+     * takes the same quantized input (a retrained model usually does: then its first prediction is on the next
+     * reading). The monitor is told before anything of the new model reaches it. Returns the device as now held.
      */
     private Device cut(Record<String, ?> record, String id, Device held, FleetModels.Loaded to, String reason) {
         ModelRun run = run(to);
-        Device moved = new Device(held.state.cutTo(to.id(), run.engine.timeSteps(), run.engine.channels()), run);
+        ReferenceState next = run.takesTheSameInputAs(held.run) ? held.state.carriedTo(to.id())
+                : held.state.cutTo(to.id(), run.engine.timeSteps(), run.engine.channels());
+        Device moved = new Device(next, run);
         store.put(id, moved.state);
         devices.put(id, moved);
         counters.modelCuts.incrementAndGet();

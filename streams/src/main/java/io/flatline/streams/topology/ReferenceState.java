@@ -41,6 +41,14 @@ public record ReferenceState(WindowState window, RunState run, float[] lastValue
                 reportedSince);
     }
 
+    /**
+     * The state of a device that moves to {@code next}, a model that takes the same quantized input: the window is
+     * the new model's too, and only the run starts afresh.
+     */
+    ReferenceState carriedTo(String next) {
+        return new ReferenceState(window, null, lastValues, steadyReadings, next, reported, reportedSince);
+    }
+
     /** The state once the board has reported that it runs {@code id} from window {@code seq} on. */
     ReferenceState withReported(String id, long seq) {
         return new ReferenceState(window, run, lastValues, steadyReadings, model, id, seq);

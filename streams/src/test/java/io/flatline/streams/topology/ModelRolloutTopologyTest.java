@@ -51,6 +51,7 @@ class ModelRolloutTopologyTest {
     private static final int CHANNELS = 2;
     private static final String A = "a".repeat(64);
     private static final String B = "b".repeat(64);
+    private static final String C = "c".repeat(64);
 
     @TempDir
     Path dir;
@@ -67,6 +68,8 @@ class ModelRolloutTopologyTest {
     /** Model A has windows of 4 readings, B of 3, so a cut also changes the window. */
     private ReferenceModel modelA;
     private final ReferenceModel modelB = new WindowSumModel(3, CHANNELS, false, B);
+    /** C takes the same input as A: a retrained A. */
+    private final ReferenceModel modelC = new WindowSumModel(4, CHANNELS, false, C);
 
     /** Model A frozen or not; devices {@code dev-b} and {@code line2-*} are given B, every other device A. */
     private void start(boolean frozenA) {
@@ -76,11 +79,13 @@ class ModelRolloutTopologyTest {
                 new ModelSpec("a", "models.a", Path.of("a.tflite"), Arithmetic.LITERT, List.of("x", "y"),
                         new Normalization.None(), window),
                 new ModelSpec("b", "models.b", Path.of("b.tflite"), Arithmetic.LITERT, List.of("x", "y"),
-                        new Normalization.None(), new WindowPolicy(3, 1, window.onGap(), window.onBadQuality()))),
+                        new Normalization.None(), new WindowPolicy(3, 1, window.onGap(), window.onBadQuality())),
+                new ModelSpec("c", "models.c", Path.of("c.tflite"), Arithmetic.LITERT, List.of("x", "y"),
+                        new Normalization.None(), window)),
                 new DeviceAssignment("a", Map.of("dev-b", "b"), Map.of("line2-*", "b")),
                 new RunDetector.Settings(5, 3, 5), new ModelConfig.Comparison(1, 3, 100, 50),
                 new AlarmSettings(4, Duration.ZERO));
-        FleetModels models = FleetModels.of(config, Map.of("a", modelA, "b", modelB));
+        FleetModels models = FleetModels.of(config, Map.of("a", modelA, "b", modelB, "c", modelC));
         Properties props = new StreamsSettings(Path.of("flatline.yaml"), "unused:9092", Map.of(), Optional.empty())
                 .streamsProperties();
         props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
@@ -236,6 +241,30 @@ class ModelRolloutTopologyTest {
             assertThat(c.getInputMatch()).as("window %d", c.getWindowEndSeq()).isTrue();
             assertThat(c.getMaxAbsDiffLsb()).isZero();
         }).filteredOn(c -> c.getModelId().equals(B)).hasSize(14);
+        assertThat(alerts.readValuesToList()).isEmpty();
+    }
+
+    /** A model that takes the same quantized input keeps the device's window: its first prediction is the next. */
+    @Test
+    void aModelOfTheSameInputTakesOverTheWindowWithoutAGap() {
+        start(false);
+        for (long seq = 1; seq <= 10; seq++) {
+            reading("d", seq);
+            if (seq >= 4) {
+                report("d", seq, modelA);
+            }
+        }
+        report("d", 10, modelC);
+        for (long seq = 11; seq <= 20; seq++) {
+            reading("d", seq);
+            report("d", seq, modelC);
+        }
+        List<Prediction> all = predictions.readValuesToList();
+        assertThat(all).extracting(p -> p.getWindowEndSeq() + ":" + p.getModelId().charAt(0)).containsExactlyElementsOf(
+                java.util.stream.LongStream.rangeClosed(4, 20).mapToObj(seq -> seq + (seq <= 10 ? ":a" : ":c"))
+                        .toList());
+        assertThat(comparisons.readValuesToList()).filteredOn(c -> c.getModelId().equals(C)).hasSize(10)
+                .allSatisfy(c -> assertThat(c.getMaxAbsDiffLsb()).isZero());
         assertThat(alerts.readValuesToList()).isEmpty();
     }
 
