@@ -86,6 +86,17 @@ public final class BoardMonitor {
             return new State(null, BoardEpisode.empty(), null, ConditionRun.idle(), ConditionRun.idle(),
                     AgreementWindow.empty(summaryWindows, outputs), List.of(), 0);
         }
+
+        /**
+         * The state of a board whose device moved to another model from window {@code firstSeq} on: everything
+         * starts afresh but its reports of those windows, which wait for the new model's.
+         */
+        public State cutAt(long firstSeq, int summaryWindows, int outputs) {
+            List<Pending> kept = pending.stream().filter(p -> p.windowEndSeq() != null && p.windowEndSeq() >= firstSeq)
+                    .toList();
+            return new State(null, BoardEpisode.empty(), null, ConditionRun.idle(), ConditionRun.idle(),
+                    AgreementWindow.empty(summaryWindows, outputs), kept, joinMisses);
+        }
     }
 
     /** One of the board's conditions after one settled inference. */

@@ -52,6 +52,8 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
     private final PipelineCounters counters;
     /** By model id: what this processor runs each model with, made on a model's first use. */
     private final Map<String, ModelRun> runs = new HashMap<>();
+    /** The most readings any model takes in a window: how many a device's {@link RecentReadings} hold. */
+    private final int longestWindow;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ReferenceState> store;
     /**
@@ -117,12 +119,15 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
         final LevelCounter levels;
         /** The id of a model the board reported that the application does not run, once warned about. */
         String unknownReported;
+        /** The readings of its window, raw, for a model change (see {@link RecentReadings}). */
+        final RecentReadings recent;
 
-        Device(ReferenceState state, ModelRun run) {
+        Device(ReferenceState state, ModelRun run, RecentReadings recent) {
             this.state = state;
             this.run = run;
             this.runner = run.runners.newRunner();
             this.levels = new LevelCounter(run.engine.channels());
+            this.recent = recent;
         }
     }
 
@@ -130,6 +135,7 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
         this.models = models;
         this.config = models.config();
         this.counters = counters;
+        this.longestWindow = models.all().stream().mapToInt(m -> m.engine().timeSteps()).max().orElseThrow();
     }
 
     @Override
@@ -187,33 +193,49 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
                 stored = stored == null || stored.model() != null ? null : stored.withModel(model.id());
             }
             ModelRun run = run(model);
-            device = new Device(stored != null ? stored : run.emptyState(), run);
+            device = new Device(stored != null ? stored : run.emptyState(), run, new RecentReadings(longestWindow));
             devices.put(id, device);
         }
         return device;
     }
 
-    /** The model the device is to run now: the one its board reported, when it is one of the fleet's. */
-    private FleetModels.Loaded target(String id, ReferenceState state) {
-        return models.byId(state.reported()).orElseGet(() -> models.configuredFor(id));
+    /**
+     * The model of the device's window ending at {@code seq}: once its board has reported one of the fleet's models,
+     * that model from the first window the board reported with it on, and the one it ran before that until then;
+     * else the one the config gives it.
+     */
+    private FleetModels.Loaded target(String id, ReferenceState state, long seq) {
+        Optional<FleetModels.Loaded> reported = models.byId(state.reported());
+        if (reported.isEmpty()) {
+            return models.configuredFor(id);
+        }
+        if (seq >= state.reportedSince() || reported.get().id().equals(state.model())) {
+            return reported.get();
+        }
+        return models.byId(state.model()).orElseGet(() -> models.configuredFor(id));
     }
 
     /**
-     * Moves the device to {@code to}: the reference's run starts afresh, and so does its window unless the new model
-     * takes the same quantized input (a retrained model usually does: then its first prediction is on the next
-     * reading). The monitor is told before anything of the new model reaches it. Returns the device as now held.
+     * Moves the device to {@code to}: the reference's run starts afresh, and its window is the new model's on the
+     * same readings: rebuilt from the readings held in memory, or, after a restart, kept when the new model takes
+     * the same quantized input (a retrained model usually does), else started anew. The monitor is told before
+     * anything of the new model reaches it. Returns the device as now held.
      */
-    private Device cut(Record<String, ?> record, String id, Device held, FleetModels.Loaded to, String reason) {
+    private Device cut(Record<String, ?> record, String id, Device held, FleetModels.Loaded to, long firstSeq,
+                       String reason) {
         ModelRun run = run(to);
-        ReferenceState next = run.takesTheSameInputAs(held.run) ? held.state.carriedTo(to.id())
-                : held.state.cutTo(to.id(), run.engine.timeSteps(), run.engine.channels());
-        Device moved = new Device(next, run);
+        ReferenceState fresh = held.state.cutTo(to.id(), run.engine.timeSteps(), run.engine.channels());
+        WindowState rebuilt = held.recent.replay(fresh.window(), r -> run.quantizer.quantizeRow(r.getValues()),
+                run.window);
+        ReferenceState next = rebuilt.lastSeq() == held.state.window().lastSeq() && rebuilt.full()
+                || !run.takesTheSameInputAs(held.run) ? fresh.withWindow(rebuilt) : held.state.carriedTo(to.id());
+        Device moved = new Device(next, run, held.recent);
         store.put(id, moved.state);
         devices.put(id, moved);
         counters.modelCuts.incrementAndGet();
-        log.info("Device {} moves from model {} to {} ({}): its window, runs and comparison start afresh", id,
-                held.run.model.name(), to.name(), reason);
-        context.forward(record.withKey(id).withValue(new ModelCut(held.state.model(), to.id(), reason)),
+        log.info("Device {} moves from model {} to {} ({}) after window {}: its runs and comparison start afresh", id,
+                held.run.model.name(), to.name(), reason, held.state.window().lastSeq());
+        context.forward(record.withKey(id).withValue(new ModelCut(held.state.model(), to.id(), firstSeq, reason)),
                 FlatlineTopology.MONITOR);
         return moved;
     }
@@ -244,7 +266,8 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
         String reported = report.getModelId();
         if (reported != null) {
             Device held = device(id);
-            long seq = report.getWindowEndSeq() == null ? Long.MAX_VALUE : report.getWindowEndSeq();
+            // A report that does not say its window is taken as one of the window the reference is at.
+            long seq = report.getWindowEndSeq() == null ? held.state.window().lastSeq() : report.getWindowEndSeq();
             Optional<FleetModels.Loaded> model = models.byId(reported);
             if (model.isEmpty()) {
                 counters.unknownModelReports.incrementAndGet();
@@ -254,11 +277,21 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
                             + " not compared until it runs one of {}", id, reported,
                             models.all().stream().map(m -> m.name() + " (" + m.id().substring(0, 12) + ")").toList());
                 }
-            } else if (!reported.equals(held.state.reported()) && seq > held.state.reportedSince()) {
+                return;
+            }
+            if (!reported.equals(held.state.model()) && !reported.equals(held.state.reported())
+                    && seq <= held.state.reportedSince()) {
+                // A late report of the model the device ran before its board reported the current one.
+                counters.otherModelReports.incrementAndGet();
+                return;
+            }
+            if (!reported.equals(held.state.reported()) && seq > held.state.reportedSince()) {
+                // The report's window is the first of the new model: the windows from it on are the new model's.
+                // A report that comes after its readings finds the reference past it: the device moves at once.
                 held.state = held.state.withReported(reported, seq);
                 store.put(id, held.state);
-                if (!reported.equals(held.state.model())) {
-                    cut(record, id, held, model.get(), "its board reports it");
+                if (!reported.equals(held.state.model()) && held.state.window().lastSeq() >= seq) {
+                    cut(record, id, held, model.get(), held.state.window().lastSeq() + 1, "its board reports it");
                 }
             }
         }
@@ -269,9 +302,10 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
         String device = record.key() != null ? record.key() : reading.getDeviceId();
         idle.seen(device, record.timestamp());
         Device held = device(device);
-        FleetModels.Loaded target = target(device, held.state);
+        FleetModels.Loaded target = target(device, held.state, reading.getSeq());
         if (!target.id().equals(held.state.model())) {
-            held = cut(record, device, held, target, "the config assigns it");
+            held = cut(record, device, held, target, reading.getSeq(), target.id().equals(held.state.reported())
+                    ? "its board reports it" : "the config assigns it");
         }
         ModelRun run = held.run;
         ReferenceState stored = held.state;
@@ -280,6 +314,7 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
             counters.badQuality.incrementAndGet();
             if (run.window.onBadQuality() == BadQualityPolicy.RESET) {
                 save(device, held, stored.withWindow(state.reset()));
+                held.recent.clear();
             }
             return;
         }
@@ -303,6 +338,7 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
             case APPENDED_AFTER_GAP -> counters.gaps.incrementAndGet();
             case APPENDED -> { }
         }
+        held.recent.add(reading);
         ReferenceState next = stored.withReading(step.state(), reading.getValues());
         if (!step.predictionDue()) {
             save(device, held, next);

@@ -212,9 +212,6 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
             }
             alarms.put(device, null);
         }
-        if (boards.get(device) != null) {
-            boards.put(device, null);
-        }
         referenceWindows.retire(device);
         agreementToPublish.remove(device);
         DeviceHealth before = health.get(device);
@@ -223,6 +220,11 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
                 .setTop1AgreementRate(null).setMaxAbsDiffLsb(null));
         health.put(device, after);
         emit(in, after);
+        BoardMonitor.State board = boards.get(device);
+        if (board != null) {
+            BoardMonitor.State kept = board.cutAt(cut.firstSeq(), settings.summaryWindows(), outputsOf(device));
+            boards.put(device, kept.pending().isEmpty() && kept.joinMisses() == 0 ? null : kept);
+        }
     }
 
     private void emit(Record<String, Object> in, SpecificRecord value) {
@@ -249,12 +251,6 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
                         references.newestSeq());
             }
         } else if (value instanceof BoardInference inference) {
-            String model = modelOf(device);
-            if (inference.getModelId() != null && model != null && !inference.getModelId().equals(model)) {
-                // A late report of the model the device ran before its cut, or one of a model not run here.
-                counters.otherModelReports.incrementAndGet();
-                return;
-            }
             BoardMonitor.State board = boards.get(device);
             if (board == null) {
                 referenceWindows.keepDurably(device);
