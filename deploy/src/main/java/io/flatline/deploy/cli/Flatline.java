@@ -6,11 +6,11 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 
 import io.flatline.deploy.demo.DemoCommand;
-import io.flatline.deploy.fleet.SimulateCommand;
 import io.flatline.deploy.replay.ReplayCommand;
 import io.flatline.deploy.tail.TailCommand;
 import io.flatline.ingest.cli.IngestCommand;
 import io.flatline.model.cli.ModelCommand;
+import io.flatline.simulator.cli.SimulateCommand;
 import io.flatline.streams.cli.StreamsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

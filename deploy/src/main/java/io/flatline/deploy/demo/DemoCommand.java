@@ -11,8 +11,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.flatline.deploy.cli.Durations;
-import io.flatline.deploy.fleet.Fault;
+import io.flatline.simulator.cli.Durations;
+import io.flatline.simulator.fleet.Fault;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import io.flatline.deploy.cli.PropertyOptions;
+import io.flatline.deploy.options.PropertyOptions;
 import io.flatline.schemas.topic.Topic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -9,12 +9,12 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.flatline.deploy.cli.Durations;
-import io.flatline.deploy.cli.PropertyOptions;
+import io.flatline.deploy.options.PropertyOptions;
 import io.flatline.schemas.json.RecordJson;
 import io.flatline.schemas.registry.RegistrySettings;
 import io.flatline.schemas.topic.Topic;
 import io.flatline.schemas.topic.Topics;
+import io.flatline.simulator.cli.Durations;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

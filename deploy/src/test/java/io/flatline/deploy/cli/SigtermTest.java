@@ -11,11 +11,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.flatline.broker.KafkaCluster;
-import io.flatline.deploy.fleet.BoardModel;
-import io.flatline.deploy.fleet.BoardSpec;
-import io.flatline.deploy.fleet.Fault;
-import io.flatline.deploy.fleet.FleetSimulator;
 import io.flatline.schemas.topic.Topics;
+import io.flatline.simulator.fleet.BoardModel;
+import io.flatline.simulator.fleet.BoardSpec;
+import io.flatline.simulator.fleet.Fault;
+import io.flatline.simulator.fleet.FleetSimulator;
 import io.flatline.testkit.KafkaClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

@@ -13,13 +13,13 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.flatline.deploy.fleet.Fault;
 import io.flatline.schemas.Alert;
 import io.flatline.schemas.AlertKind;
 import io.flatline.schemas.AlertSource;
 import io.flatline.schemas.AlertState;
 import io.flatline.schemas.Diagnosis;
 import io.flatline.schemas.topic.Topic;
+import io.flatline.simulator.fleet.Fault;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import java.net.ServerSocket;
 import java.util.List;
 import java.util.Optional;
 
-import io.flatline.deploy.fleet.Fault;
+import io.flatline.simulator.fleet.Fault;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;

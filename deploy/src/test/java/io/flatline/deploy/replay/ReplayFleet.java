@@ -15,16 +15,16 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import io.flatline.broker.KafkaCluster;
-import io.flatline.deploy.fleet.BoardFirmware;
-import io.flatline.deploy.fleet.BoardModel;
-import io.flatline.deploy.fleet.FaultTimeline;
-import io.flatline.deploy.fleet.Malfunction;
 import io.flatline.model.engine.Model;
 import io.flatline.schemas.BoardInference;
 import io.flatline.schemas.Quality;
 import io.flatline.schemas.SensorReading;
 import io.flatline.schemas.topic.Topic;
 import io.flatline.schemas.topic.Topics;
+import io.flatline.simulator.fleet.BoardFirmware;
+import io.flatline.simulator.fleet.BoardModel;
+import io.flatline.simulator.fleet.FaultTimeline;
+import io.flatline.simulator.fleet.Malfunction;
 import io.flatline.streams.app.FlatlineStreams;
 import io.flatline.streams.app.StreamsSettings;
 import io.flatline.streams.config.ModelConfig;
@@ -39,9 +39,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**

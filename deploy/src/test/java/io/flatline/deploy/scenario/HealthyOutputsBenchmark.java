@@ -9,12 +9,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import io.flatline.deploy.fleet.BoardModel;
-import io.flatline.deploy.fleet.RegimeSchedule;
-import io.flatline.deploy.fleet.SignalGenerator;
 import io.flatline.model.engine.Interpreter;
 import io.flatline.model.engine.Model;
 import io.flatline.model.engine.TensorInfo;
+import io.flatline.simulator.fleet.BoardModel;
+import io.flatline.simulator.fleet.RegimeSchedule;
+import io.flatline.simulator.fleet.SignalGenerator;
 import io.flatline.streams.detect.RecentOutputs;
 import io.flatline.streams.quantize.InputQuantizer;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package io.flatline.deploy.scenario;
 
 import java.util.List;
 
-import io.flatline.deploy.fleet.FaultTimeline;
+import io.flatline.simulator.fleet.FaultTimeline;
 
 /**
  * One board of a scenario: its id, its signals' seed and its labelled timeline, spans that follow one another

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-import io.flatline.deploy.fleet.FaultTimeline;
-import io.flatline.deploy.fleet.FaultTimeline.Segment;
-import io.flatline.deploy.fleet.Malfunction;
+import io.flatline.simulator.fleet.FaultTimeline;
+import io.flatline.simulator.fleet.FaultTimeline.Segment;
+import io.flatline.simulator.fleet.Malfunction;
 
 /**
  * The labels of a scenario's timeline: what a board suffers during a span, what Flatline should find, and how

@@ -4,10 +4,11 @@ import java.io.IOException;
 
 /**
  * A record's Avro binary datum written out by hand, for the records the streams application handles once per
- * reading or board report: decoding a {@code SensorReading} and encoding a {@code Prediction} through Avro's
- * reflective datum reader and writer was about a fifth of the stream thread's time (docs/benchmarks.md), and a
- * board's {@code BoardInference} and its {@code BoardComparison} come as often where boards report. The bytes
- * are Avro's: tests hold each codec to Avro's own writer and reader on random records.
+ * reading or board report ({@code SensorReading} and {@code Prediction}; a board's {@code BoardInference} and its
+ * {@code BoardComparison} come as often where boards report). On that path Avro's reflective datum reader and
+ * writer, with their generic walk over the fields, a thread-local lookup and a copy per record, are among the
+ * largest costs Flatline controls. The bytes are Avro's: tests hold each codec to Avro's own writer and reader on
+ * random records.
  *
  * <p>A codec is written for one version of its schema, named by its fingerprint. {@link SingleObjectSerde} uses
  * it only while the record's schema has that fingerprint, and Avro's reader and writer otherwise, so a schema
