@@ -98,6 +98,8 @@ public final class Replay {
         props.put("group.protocol", "classic");
         props.putIfAbsent("state.dir", Files.createTempDirectory("flatline-replay-").toString());
         props.put(StreamsSettings.DEAD_LETTER_TOPIC, StreamsSettings.DEFAULT_DEAD_LETTER_TOPIC + "." + request.suffix());
+        // A replay runs the models it started with: history is re-run with one config, whatever the files do.
+        props.put(StreamsSettings.MODELS_RELOAD_INTERVAL, "0");
         StreamsSettings settings = new StreamsSettings(request.modelConfig(), request.bootstrapServers(), props,
                 Optional.empty(), new Period(Optional.of(request.from()), request.to()));
 

@@ -22,7 +22,6 @@ public final class DeviceViews {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FleetModels models;
-    private final ObjectNode described;
 
     /**
      * Each device's outputs are dequantized with its model output's scale and zero point for the validation
@@ -30,9 +29,6 @@ public final class DeviceViews {
      */
     public DeviceViews(FleetModels models) {
         this.models = models;
-        this.described = describe(models.defaultModel());
-        ArrayNode all = described.putArray("models");
-        models.all().forEach(m -> all.add(describe(m).put("default", m == models.defaultModel())));
     }
 
     private static ObjectNode describe(FleetModels.Loaded m) {
@@ -47,7 +43,11 @@ public final class DeviceViews {
 
     /** The default model, and under {@code models} every model this application runs, with their labels. */
     public ObjectNode model() {
-        return described.deepCopy();
+        FleetModels.Loaded defaultModel = models.defaultModel();
+        ObjectNode described = describe(defaultModel);
+        ArrayNode all = described.putArray("models");
+        models.all().forEach(m -> all.add(describe(m).put("default", m.id().equals(defaultModel.id()))));
+        return described;
     }
 
     /** The model the device's reference runs: the health's, else the one the config gives it. */

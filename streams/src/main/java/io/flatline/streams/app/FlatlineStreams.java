@@ -42,13 +42,15 @@ public final class FlatlineStreams implements AutoCloseable {
     private final PipelineCounters counters;
     private final HttpApi http;
     private final CompletableFuture<KafkaStreams.State> stopped;
+    private final Optional<ModelConfigWatcher> watcher;
 
     private FlatlineStreams(KafkaStreams streams, PipelineCounters counters, HttpApi http,
-                            CompletableFuture<KafkaStreams.State> stopped) {
+                            CompletableFuture<KafkaStreams.State> stopped, Optional<ModelConfigWatcher> watcher) {
         this.streams = streams;
         this.counters = counters;
         this.http = http;
         this.stopped = stopped;
+        this.watcher = watcher;
     }
 
     /** Completes with ERROR or NOT_RUNNING once the application has stopped, for whatever reason. */
@@ -107,7 +109,9 @@ public final class FlatlineStreams implements AutoCloseable {
                     m == models.defaultModel() ? " (the default)" : "", m.spec().file().getFileName(),
                     m.id().substring(0, 12), m.engine().timeSteps(), m.engine().channels(), m.spec().window().stride());
         }
-        return new FlatlineStreams(streams, counters, http, stopped);
+        Optional<ModelConfigWatcher> watcher = settings.modelsReloadInterval()
+                .map(every -> ModelConfigWatcher.start(settings.modelConfig(), models, counters, every));
+        return new FlatlineStreams(streams, counters, http, stopped, watcher);
     }
 
     /**
@@ -192,6 +196,7 @@ public final class FlatlineStreams implements AutoCloseable {
 
     @Override
     public void close() {
+        watcher.ifPresent(ModelConfigWatcher::close);
         if (http != null) {
             http.close();
         }

@@ -33,6 +33,8 @@ public record StreamsSettings(Path modelConfig, String bootstrapServers, Map<Str
     public static final String DEAD_LETTER_TOPIC = "flatline.topic.dead-letters";
     public static final String DEFAULT_DEAD_LETTER_TOPIC = "flatline.dead-letters";
     public static final String PARTITIONS = "flatline.partitions";
+    /** How often the model config and its model files are checked for changes; 0 never. */
+    public static final String MODELS_RELOAD_INTERVAL = "flatline.models.reload.interval.ms";
 
     public StreamsSettings {
         properties = Map.copyOf(properties);
@@ -55,6 +57,22 @@ public record StreamsSettings(Path modelConfig, String bootstrapServers, Map<Str
     /** Partitions of the topics the application creates when they are missing. */
     public int partitions() {
         return Integer.parseInt(properties.getOrDefault(PARTITIONS, "6"));
+    }
+
+    /** How often the model config and its models are looked at for changes, or empty when they are not. */
+    public Optional<java.time.Duration> modelsReloadInterval() {
+        String value = properties.getOrDefault(MODELS_RELOAD_INTERVAL, "2000");
+        long ms;
+        try {
+            ms = Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(MODELS_RELOAD_INTERVAL + " must be a number of milliseconds, got '"
+                    + value + "'");
+        }
+        if (ms < 0) {
+            throw new IllegalArgumentException(MODELS_RELOAD_INTERVAL + " must be 0 (never) or more, got " + ms);
+        }
+        return ms == 0 ? Optional.empty() : Optional.of(java.time.Duration.ofMillis(ms));
     }
 
     private Map<String, String> flatlineProperties() {

@@ -53,7 +53,9 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
     /** By model id: what this processor runs each model with, made on a model's first use. */
     private final Map<String, ModelRun> runs = new HashMap<>();
     /** The most readings any model takes in a window: how many a device's {@link RecentReadings} hold. */
-    private final int longestWindow;
+    private int longestWindow;
+    /** The version of the models {@link #runs} and {@link #devices} were made with. */
+    private int modelsVersion;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ReferenceState> store;
     /**
@@ -135,7 +137,31 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
         this.models = models;
         this.config = models.config();
         this.counters = counters;
-        this.longestWindow = models.all().stream().mapToInt(m -> m.engine().timeSteps()).max().orElseThrow();
+        this.modelsVersion = models.version();
+        this.longestWindow = longestWindow(models);
+    }
+
+    private static int longestWindow(FleetModels models) {
+        return models.all().stream().mapToInt(m -> m.engine().timeSteps()).max().orElseThrow();
+    }
+
+    /**
+     * After the models changed, what was made from the old ones goes: each device is read again from the store and
+     * moves to the model it is now given on its next reading.
+     */
+    private void followModelChanges() {
+        if (models.version() != modelsVersion) {
+            modelsVersion = models.version();
+            longestWindow = longestWindow(models);
+            runs.clear();
+            // Each device keeps its state and its recent readings; it moves on its next reading if it must.
+            Map<String, Device> kept = new HashMap<>();
+            devices.forEach((id, d) -> kept.put(id, new Device(d.state, run(models.byId(d.state.model())
+                    .orElseGet(() -> models.configuredFor(id))), d.recent)));
+            devices = kept;
+            log.info("The models changed: {}", models.all().stream().map(m -> m.name() + " ("
+                    + m.id().substring(0, 12) + ")").toList());
+        }
     }
 
     @Override
@@ -181,7 +207,8 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
 
     /**
      * The device as held, read from the store on its first record. Its window's model is the one it was built for;
-     * state from before models were named here was built for the configured one.
+     * state from before models were named here was built for the configured one. State of a model no longer run is
+     * held as it is, and the device's next reading moves it.
      */
     private Device device(String id) {
         Device device = devices.get(id);
@@ -190,10 +217,13 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
             FleetModels.Loaded model = stored == null ? null : models.byId(stored.model()).orElse(null);
             if (model == null) {
                 model = models.configuredFor(id);
-                stored = stored == null || stored.model() != null ? null : stored.withModel(model.id());
+                if (stored == null) {
+                    stored = run(model).emptyState();
+                } else if (stored.model() == null) {
+                    stored = stored.withModel(model.id());
+                }
             }
-            ModelRun run = run(model);
-            device = new Device(stored != null ? stored : run.emptyState(), run, new RecentReadings(longestWindow));
+            device = new Device(stored, run(model), new RecentReadings(longestWindow));
             devices.put(id, device);
         }
         return device;
@@ -227,8 +257,9 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
         ReferenceState fresh = held.state.cutTo(to.id(), run.engine.timeSteps(), run.engine.channels());
         WindowState rebuilt = held.recent.replay(fresh.window(), r -> run.quantizer.quantizeRow(r.getValues()),
                 run.window);
-        ReferenceState next = rebuilt.lastSeq() == held.state.window().lastSeq() && rebuilt.full()
-                || !run.takesTheSameInputAs(held.run) ? fresh.withWindow(rebuilt) : held.state.carriedTo(to.id());
+        boolean carried = held.run.model.id().equals(held.state.model()) && run.takesTheSameInputAs(held.run)
+                && !(rebuilt.lastSeq() == held.state.window().lastSeq() && rebuilt.full());
+        ReferenceState next = carried ? held.state.carriedTo(to.id()) : fresh.withWindow(rebuilt);
         Device moved = new Device(next, run, held.recent);
         store.put(id, moved.state);
         devices.put(id, moved);
@@ -247,6 +278,7 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
 
     @Override
     public void process(Record<String, Object> record) {
+        followModelChanges();
         Object value = record.value();
         if (value instanceof SensorReading reading) {
             process(record, reading);

@@ -28,6 +28,17 @@ public final class PipelineCounters {
     final AtomicLong unknownModelReports = new AtomicLong();
     /** Board reports of another model than the device's reference runs (late ones of a previous model): not compared. */
     final AtomicLong otherModelReports = new AtomicLong();
+    /** Changes of the model config taken while running, and changes that could not be used. */
+    private final AtomicLong modelReloads = new AtomicLong();
+    private final AtomicLong modelReloadFailures = new AtomicLong();
+
+    public void modelReloaded() {
+        modelReloads.incrementAndGet();
+    }
+
+    public void modelReloadFailed() {
+        modelReloadFailures.incrementAndGet();
+    }
 
     /** Every counter by its metric name. */
     public Map<String, Long> snapshot() {
@@ -47,6 +58,8 @@ public final class PipelineCounters {
         out.put("device_model_changes", modelCuts.get());
         out.put("board_reports_unknown_model", unknownModelReports.get());
         out.put("board_reports_other_model", otherModelReports.get());
+        out.put("model_config_reloads", modelReloads.get());
+        out.put("model_config_reload_failures", modelReloadFailures.get());
         return out;
     }
 }
