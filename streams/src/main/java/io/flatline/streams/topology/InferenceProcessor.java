@@ -123,10 +123,13 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
         String unknownReported;
         /** The readings of its window, raw, for a model change (see {@link RecentReadings}). */
         final RecentReadings recent;
+        /** The model the config gives the device, resolved once: assignment patterns are not matched per reading. */
+        final FleetModels.Loaded configured;
 
-        Device(ReferenceState state, ModelRun run, RecentReadings recent) {
+        Device(ReferenceState state, ModelRun run, RecentReadings recent, FleetModels.Loaded configured) {
             this.state = state;
             this.run = run;
+            this.configured = configured;
             this.runner = run.runners.newRunner();
             this.levels = new LevelCounter(run.engine.channels());
             this.recent = recent;
@@ -156,8 +159,11 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
             runs.clear();
             // Each device keeps its state and its recent readings; it moves on its next reading if it must.
             Map<String, Device> kept = new HashMap<>();
-            devices.forEach((id, d) -> kept.put(id, new Device(d.state, run(models.byId(d.state.model())
-                    .orElseGet(() -> models.configuredFor(id))), d.recent)));
+            devices.forEach((id, d) -> {
+                FleetModels.Loaded configured = models.configuredFor(id);
+                kept.put(id, new Device(d.state, run(models.byId(d.state.model()).orElse(configured)), d.recent,
+                        configured));
+            });
             devices = kept;
             log.info("The models changed: {}", models.all().stream().map(m -> m.name() + " ("
                     + m.id().substring(0, 12) + ")").toList());
@@ -214,16 +220,17 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
         Device device = devices.get(id);
         if (device == null) {
             ReferenceState stored = store.get(id);
+            FleetModels.Loaded configured = models.configuredFor(id);
             FleetModels.Loaded model = stored == null ? null : models.byId(stored.model()).orElse(null);
             if (model == null) {
-                model = models.configuredFor(id);
+                model = configured;
                 if (stored == null) {
                     stored = run(model).emptyState();
                 } else if (stored.model() == null) {
                     stored = stored.withModel(model.id());
                 }
             }
-            device = new Device(stored, run(model), new RecentReadings(longestWindow));
+            device = new Device(stored, run(model), new RecentReadings(longestWindow), configured);
             devices.put(id, device);
         }
         return device;
@@ -234,15 +241,19 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
      * that model from the first window the board reported with it on, and the one it ran before that until then;
      * else the one the config gives it.
      */
-    private FleetModels.Loaded target(String id, ReferenceState state, long seq) {
+    private FleetModels.Loaded target(Device device, long seq) {
+        ReferenceState state = device.state;
+        if (state.reported() == null) {
+            return device.configured;
+        }
         Optional<FleetModels.Loaded> reported = models.byId(state.reported());
         if (reported.isEmpty()) {
-            return models.configuredFor(id);
+            return device.configured;
         }
         if (seq >= state.reportedSince() || reported.get().id().equals(state.model())) {
             return reported.get();
         }
-        return models.byId(state.model()).orElseGet(() -> models.configuredFor(id));
+        return models.byId(state.model()).orElse(device.configured);
     }
 
     /**
@@ -260,7 +271,7 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
         boolean carried = held.run.model.id().equals(held.state.model()) && run.takesTheSameInputAs(held.run)
                 && !(rebuilt.lastSeq() == held.state.window().lastSeq() && rebuilt.full());
         ReferenceState next = carried ? held.state.carriedTo(to.id()) : fresh.withWindow(rebuilt);
-        Device moved = new Device(next, run, held.recent);
+        Device moved = new Device(next, run, held.recent, held.configured);
         store.put(id, moved.state);
         devices.put(id, moved);
         counters.modelCuts.incrementAndGet();
@@ -334,7 +345,7 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
         String device = record.key() != null ? record.key() : reading.getDeviceId();
         idle.seen(device, record.timestamp());
         Device held = device(device);
-        FleetModels.Loaded target = target(device, held.state, reading.getSeq());
+        FleetModels.Loaded target = target(held, reading.getSeq());
         if (!target.id().equals(held.state.model())) {
             held = cut(record, device, held, target, reading.getSeq(), target.id().equals(held.state.reported())
                     ? "its board reports it" : "the config assigns it");
