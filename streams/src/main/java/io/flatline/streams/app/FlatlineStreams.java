@@ -64,7 +64,7 @@ public final class FlatlineStreams implements AutoCloseable {
     }
 
     public static FlatlineStreams start(StreamsSettings settings, FleetModels models) {
-        useUsFormatLocale();
+        noteFormatLocale();
         Topics topics = settings.topics();
         Properties props = settings.streamsProperties();
         props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
@@ -117,14 +117,15 @@ public final class FlatlineStreams implements AutoCloseable {
     /**
      * Kafka Streams 4.2 and later build a log message with {@code String.format} for every record of a task with
      * an empty input partition (a fleet whose boards do not report), whether or not it is logged. On JDK 17 a
-     * {@code Formatter} whose locale is not exactly en-US constructs a {@code DecimalFormatSymbols} for every
-     * such call: 5-6 % of a stream thread under a plain "en" or "C" locale (docs/benchmarks.md). It is set for
-     * the whole process, since the call is Kafka's: numbers in log messages then read the en-US way.
+     * {@code Formatter} whose locale is not exactly en-US constructs a {@code DecimalFormatSymbols} for every such
+     * call (docs/benchmarks.md). The process's locale is its launcher's to choose ({@code deploy/bin/flatline} and
+     * the image set {@code -Duser.language.format=en -Duser.country.format=US}): this only says what it costs.
      */
-    private static void useUsFormatLocale() {
-        if (!Locale.getDefault(Locale.Category.FORMAT).equals(Locale.US)) {
-            log.info("Formatting locale {} -> {}", Locale.getDefault(Locale.Category.FORMAT), Locale.US);
-            Locale.setDefault(Locale.Category.FORMAT, Locale.US);
+    private static void noteFormatLocale() {
+        Locale format = Locale.getDefault(Locale.Category.FORMAT);
+        if (!format.equals(Locale.US)) {
+            log.info("The formatting locale is {}: Kafka Streams' per-record log formatting costs more than under en-US"
+                    + " (-Duser.language.format=en -Duser.country.format=US)", format);
         }
     }
 

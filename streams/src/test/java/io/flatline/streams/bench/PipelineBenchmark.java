@@ -40,6 +40,7 @@ import io.flatline.streams.app.FlatlineStreams;
 import io.flatline.streams.app.StreamsSettings;
 import io.flatline.streams.config.ModelConfig;
 import io.flatline.streams.infer.EngineReferenceModel;
+import io.flatline.streams.infer.FleetModels;
 import io.flatline.streams.infer.ReferenceModel;
 import io.flatline.streams.quantize.InputQuantizer;
 import io.flatline.streams.window.WindowState;
@@ -144,6 +145,25 @@ class PipelineBenchmark {
                 """);
         ModelConfig config = ModelConfig.load(configFile);
         EngineReferenceModel model = EngineReferenceModel.load(config.defaultModel());
+        // The same fleet on two models, half of the devices on each (by patterns, as a rollout assigns them):
+        // what a second model costs per reading. Without board reports, which are the first model's.
+        boolean twoModels = Boolean.getBoolean("flatline.bench.two-models") && !boards;
+        Files.write(dir.resolve("seed-v2.tflite"), SeedModels.bytes(SeedModels.Spec.fieldReport(2)));
+        Path twoModelConfig = Files.writeString(dir.resolve("two-models.yaml"), """
+                models:
+                  v1: {file: seed.tflite, labels: [c0, c1, c2, c3, c4]}
+                  v2: {file: seed-v2.tflite, labels: [c0, c1, c2, c3, c4]}
+                assign:
+                  default: v1
+                  patterns: {"bench-*0": v2, "bench-*2": v2, "bench-*4": v2, "bench-*6": v2, "bench-*8": v2}
+                window:
+                  size: 50
+                  stride: 1
+                detector:
+                  stuckRunLength: 20
+                  minDistinctInputs: 10
+                  staleRunLength: 20
+                """);
         double load0 = os.getSystemLoadAverage();
 
         // (1) the input, once
@@ -165,6 +185,7 @@ class PipelineBenchmark {
         // (2)-(4), repeated: passthrough and Flatline alternate, so each ratio compares neighbours in time
         List<Phase> passthroughs = new ArrayList<>();
         List<Phase> flatlines = new ArrayList<>();
+        List<Phase> twoModelRuns = new ArrayList<>();
         Phase loop = null;
         Map<String, Long> counters = Map.of();
         double written = 0;
@@ -178,9 +199,14 @@ class PipelineBenchmark {
                 kafka.createTopic(loopOut, partitions);
                 loop = plainLoop(kafka, input, loopOut, run + "-loop", total, maxSeconds);
             }
-            FlatlinePhase flatline = flatline(kafka, configFile, config, model, input, id, total, maxSeconds,
-                    commitMs, threads, partitions, repeat == repeats ? jfr : "");
+            FlatlinePhase flatline = flatline("flatline", kafka, configFile, FleetModels.of(config, model), input,
+                    id, total, maxSeconds, commitMs, threads, partitions, repeat == repeats ? jfr : "");
             flatlines.add(flatline.phase());
+            if (twoModels) {
+                twoModelRuns.add(flatline("flatline-2-models", kafka, twoModelConfig,
+                        FleetModels.load(ModelConfig.load(twoModelConfig)), input, id + "-2m", total, maxSeconds,
+                        commitMs, threads, partitions, "").phase());
+            }
             if (repeat == 1) {
                 counters = flatline.counters();
                 written = flatline.writtenPerInput();
@@ -221,7 +247,7 @@ class PipelineBenchmark {
                 BENCH flatline records written (outputs + changelogs, incl. transaction markers) per input record=%.1f
                 BENCH ratio flatline/streams-passthrough=%.2f flatline/plain-loop=%.2f (target >= 0.50: %s)
                 BENCH stream-thread cpu per record (median of repeats) passthrough=%.2f us flatline=%.2f us ratio=%.2f
-                BENCH latency rate=%.0f/s sent=%d predictions=%d p50=%d ms p95=%d ms p99=%d ms max=%d ms \
+                %sBENCH latency rate=%.0f/s sent=%d predictions=%d p50=%d ms p95=%d ms p99=%d ms max=%d ms \
                 cpu-cores=%.2f (target p99 <= 250 ms: %s)
                 BENCH latency to the broker's append (before the commit) p50=%d ms p95=%d ms p99=%d ms max=%d ms
                 BENCH latency phase stream threads (Kafka Streams' metrics, last 30 s): %s
@@ -233,12 +259,23 @@ class PipelineBenchmark {
                 flatline.rate / passthrough.rate >= 0.5 ? "met" : "NOT met",
                 medianOf(passthroughs, Phase::threadMicrosPerRecord), medianOf(flatlines, Phase::threadMicrosPerRecord),
                 medianOf(passthroughs, Phase::threadMicrosPerRecord) / medianOf(flatlines, Phase::threadMicrosPerRecord),
-                rate, latency.sent, latency.millis.length, latency.percentile(50), latency.percentile(95),
+                twoModelRuns.isEmpty() ? "" : twoModelLines(flatlines, twoModelRuns), rate, latency.sent, latency.millis.length, latency.percentile(50), latency.percentile(95),
                 latency.percentile(99), latency.percentile(100), latency.cpuCores,
                 latency.millis.length > 0 && latency.percentile(99) <= 250 ? "met" : "NOT met",
                 Latency.percentile(latency.toBroker, 50), Latency.percentile(latency.toBroker, 95),
                 Latency.percentile(latency.toBroker, 99), Latency.percentile(latency.toBroker, 100), threadMetrics);
         System.out.print(result);
+    }
+
+    /** The two-model runs beside the one-model runs of the same repeats: throughput and CPU per record. */
+    private static String twoModelLines(List<Phase> one, List<Phase> two) {
+        Phase median = median(two);
+        double cpuOne = medianOf(one, Phase::threadMicrosPerRecord);
+        double cpuTwo = medianOf(two, Phase::threadMicrosPerRecord);
+        return String.format(Locale.ROOT, "BENCH throughput flatline-2-models   %s%n"
+                + "BENCH two models/one model: throughput=%.2f stream-thread cpu per record %.2f us / %.2f us = %.2f"
+                + " (target <= 1.10: %s)%n", median, median.rate / median(one).rate, cpuTwo, cpuOne, cpuTwo / cpuOne,
+                cpuTwo / cpuOne <= 1.10 ? "met" : "NOT met");
     }
 
     /**
@@ -300,8 +337,8 @@ class PipelineBenchmark {
      * Flatline on the input topic, its outputs on topics of its own; a JFR recording of it when asked (the
      * caller asks on the last, warmest repeat).
      */
-    private FlatlinePhase flatline(EmbeddedKafka kafka, Path configFile, ModelConfig config,
-                                   EngineReferenceModel model, Inputs input, String id, long total, int maxSeconds,
+    private FlatlinePhase flatline(String name, EmbeddedKafka kafka, Path configFile, FleetModels models,
+                                   Inputs input, String id, long total, int maxSeconds,
                                    String commitMs, int threads, int partitions, String jfr) throws Exception {
         String applicationId = id + "-flatline";
         Map<String, String> props = commonProps(applicationId, commitMs, threads, partitions);
@@ -314,12 +351,12 @@ class PipelineBenchmark {
         Phase phase;
         Map<String, Long> counters;
         Recording recording = jfr.isEmpty() ? null : new Recording(Configuration.getConfiguration("profile"));
-        try (Admin admin = kafka.admin(); FlatlineStreams app = FlatlineStreams.start(settings, config, model)) {
+        try (Admin admin = kafka.admin(); FlatlineStreams app = FlatlineStreams.start(settings, models)) {
             if (recording != null) {
                 recording.setDestination(Path.of(jfr));
                 recording.start();
             }
-            phase = measure("flatline", total, maxSeconds, committed(admin, applicationId, input),
+            phase = measure(name, total, maxSeconds, committed(admin, applicationId, input),
                     streamThreads(applicationId));
             if (recording != null) {
                 recording.stop();
