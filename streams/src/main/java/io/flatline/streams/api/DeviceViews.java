@@ -52,7 +52,7 @@ public final class DeviceViews {
 
     /** The model the device's reference runs: the health's, else the one the config gives it. */
     private FleetModels.Loaded modelOf(String device, String modelId) {
-        return models.byId(modelId).orElseGet(() -> models.configuredFor(device));
+        return models.modelOf(device, modelId);
     }
 
     /** The health record as it is on the device-health topic. */

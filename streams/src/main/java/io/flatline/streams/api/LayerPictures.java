@@ -55,7 +55,7 @@ public final class LayerPictures {
      * its first full window. Windows of another model than the current one's are not in it.
      */
     public synchronized Picture of(String device, String modelId, WindowState window) {
-        ReferenceModel model = models.byId(modelId).orElseGet(() -> models.configuredFor(device)).engine();
+        ReferenceModel model = models.modelOf(device, modelId).engine();
         Deque<Traced> windows = recent.computeIfAbsent(device + "@" + model.modelId(), d -> new ArrayDeque<>());
         if (window.full() && (windows.isEmpty() || windows.peekLast().endSeq() != window.lastSeq())) {
             windows.addLast(new Traced(window.lastSeq(), window.lastTimestamp(), model.layers(window.window())));

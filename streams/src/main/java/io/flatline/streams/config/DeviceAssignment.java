@@ -1,7 +1,6 @@
 package io.flatline.streams.config;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -38,15 +37,6 @@ public record DeviceAssignment(String defaultModel, Map<String, String> devices,
             }
         }
         return defaultModel;
-    }
-
-    /** Every model name the assignment uses. */
-    public List<String> names() {
-        java.util.Set<String> all = new java.util.LinkedHashSet<>();
-        all.add(defaultModel);
-        all.addAll(devices.values());
-        all.addAll(patterns.values());
-        return List.copyOf(all);
     }
 
     static Pattern glob(String glob) {

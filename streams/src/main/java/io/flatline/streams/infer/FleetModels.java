@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.flatline.streams.config.DeviceAssignment;
 import io.flatline.streams.config.ModelConfig;
 import io.flatline.streams.config.ModelSpec;
 
@@ -117,12 +116,13 @@ public final class FleetModels {
         return s.byName().get(s.config().assignment().modelFor(device));
     }
 
+    /** The model of this id when it is loaded here, else the one the config gives {@code device}. */
+    public Loaded modelOf(String device, String id) {
+        return byId(id).orElseGet(() -> configuredFor(device));
+    }
+
     /** The loaded model of this id, if any. */
     public Optional<Loaded> byId(String id) {
         return Optional.ofNullable(id == null ? null : current.byId().get(id));
-    }
-
-    public DeviceAssignment assignment() {
-        return current.config().assignment();
     }
 }

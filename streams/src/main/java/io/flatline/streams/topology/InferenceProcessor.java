@@ -277,7 +277,7 @@ final class InferenceProcessor implements Processor<String, Object, String, Obje
         counters.modelCuts.incrementAndGet();
         log.info("Device {} moves from model {} to {} ({}) after window {}: its runs and comparison start afresh", id,
                 held.run.model.name(), to.name(), reason, held.state.window().lastSeq());
-        context.forward(record.withKey(id).withValue(new ModelCut(held.state.model(), to.id(), firstSeq, reason)),
+        context.forward(record.withKey(id).withValue(new ModelCut(to.id(), firstSeq)),
                 FlatlineTopology.MONITOR);
         return moved;
     }

@@ -5,11 +5,9 @@ package io.flatline.streams.topology;
  * cut. The inference processor hands it to the monitor before anything of the new model; passed in memory from one
  * processor to the next, never serialized.
  *
- * @param from   the id of the model the device ran until now
  * @param to     the id of the model it runs from now on
  * @param firstSeq the seq of the first window of the new model: the board's reports of it and later ones wait
  *                 for the new model's windows
- * @param reason what moved it: the board's report of another model, or the config's assignment
  */
-record ModelCut(String from, String to, long firstSeq, String reason) {
+record ModelCut(String to, long firstSeq) {
 }

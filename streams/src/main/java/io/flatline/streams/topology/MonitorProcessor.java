@@ -197,7 +197,7 @@ final class MonitorProcessor implements Processor<String, Object, String, Specif
 
     /** How many outputs the device's model has: its windows' and its board's. */
     private int outputsOf(String device) {
-        return models.byId(modelOf(device)).orElseGet(() -> models.configuredFor(device)).engine().outputs();
+        return models.modelOf(device, modelOf(device)).engine().outputs();
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.flatline.streams.topology;
 
+import java.util.function.Function;
+
 import io.flatline.schemas.SensorReading;
 import io.flatline.streams.window.WindowPolicy;
 import io.flatline.streams.window.WindowState;
@@ -35,16 +37,12 @@ final class RecentReadings {
      * The window {@code into} (empty, of the new model) becomes once the held readings are taken into it, oldest
      * first, as the new model quantizes them and by its window policy.
      */
-    WindowState replay(WindowState into, RowQuantizer quantizer, WindowPolicy policy) {
+    WindowState replay(WindowState into, Function<SensorReading, byte[]> quantizer, WindowPolicy policy) {
         WindowState window = into;
         for (int i = 0; i < count; i++) {
             SensorReading r = ring[Math.floorMod(next - count + i, ring.length)];
-            window = window.accept(r.getSeq(), r.getTimestamp().toEpochMilli(), quantizer.quantize(r), policy).state();
+            window = window.accept(r.getSeq(), r.getTimestamp().toEpochMilli(), quantizer.apply(r), policy).state();
         }
         return window;
-    }
-
-    interface RowQuantizer {
-        byte[] quantize(SensorReading reading);
     }
 }

@@ -131,10 +131,8 @@ class PipelineBenchmark {
 
         EmbeddedKafka kafka = EmbeddedKafka.shared();
         Files.write(dir.resolve("seed.tflite"), SeedModels.bytes(SeedModels.Spec.fieldReport(1)));
-        Path configFile = Files.writeString(dir.resolve("flatline.yaml"), """
-                model:
-                  file: seed.tflite
-                  labels: [c0, c1, c2, c3, c4]
+        // Both configs judge alike: only the models differ.
+        String sharedSettings = """
                 window:
                   size: 50
                   stride: 1
@@ -142,7 +140,12 @@ class PipelineBenchmark {
                   stuckRunLength: 20
                   minDistinctInputs: 10
                   staleRunLength: 20
-                """);
+                """;
+        Path configFile = Files.writeString(dir.resolve("flatline.yaml"), """
+                model:
+                  file: seed.tflite
+                  labels: [c0, c1, c2, c3, c4]
+                """ + sharedSettings);
         ModelConfig config = ModelConfig.load(configFile);
         EngineReferenceModel model = EngineReferenceModel.load(config.defaultModel());
         // The same fleet on two models, half of the devices on each (by patterns, as a rollout assigns them):
@@ -156,14 +159,7 @@ class PipelineBenchmark {
                 assign:
                   default: v1
                   patterns: {"bench-*0": v2, "bench-*2": v2, "bench-*4": v2, "bench-*6": v2, "bench-*8": v2}
-                window:
-                  size: 50
-                  stride: 1
-                detector:
-                  stuckRunLength: 20
-                  minDistinctInputs: 10
-                  staleRunLength: 20
-                """);
+                """ + sharedSettings);
         double load0 = os.getSystemLoadAverage();
 
         // (1) the input, once
